@@ -1,0 +1,85 @@
+// Command homolog runs Stone's Open Banking homologation script against the
+// embedded simulator or Stone's sandbox and writes a verifiable evidence
+// bundle. This is the only package that touches os.Args, os.Exit, the
+// environment and the standard streams.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openbank-homolog/homolog/runner"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv})
+	stop()
+	os.Exit(code)
+}
+
+// streams are the process's I/O, passed in so tests run the CLI in-process.
+type streams struct {
+	in     io.Reader
+	out    io.Writer
+	err    io.Writer
+	lookup func(string) (string, bool)
+}
+
+// exitError carries an exit code out of a cobra command.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// execute runs the CLI and returns the process exit code.
+func execute(ctx context.Context, args []string, s streams) int {
+	root := newRoot(s)
+	root.SetArgs(args)
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var ce *runner.ConfigError
+	if errors.As(err, &ce) {
+		fmt.Fprintf(s.err, "homolog: %v\n", err)
+		return runner.ExitConfig
+	}
+	// Cobra's own usage errors (unknown flag, wrong arguments) and any
+	// other error before a run started are usage problems.
+	fmt.Fprintf(s.err, "homolog: %v\n", err)
+	return runner.ExitConfig
+}
+
+func newRoot(s streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "homolog",
+		Short:         "Run Stone's Open Banking homologation script and keep verifiable evidence",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+	}
+	root.AddCommand(newRunCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
+	return root
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

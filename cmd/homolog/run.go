@@ -1,0 +1,94 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openbank-homolog/homolog/runner"
+)
+
+// defaultConfig is read when --config is not given and the file exists.
+const defaultConfig = "scenarios.yaml"
+
+func newRunCmd(s streams) *cobra.Command {
+	var (
+		configPath, target, tags, out, operator string
+		concurrency                             int
+	)
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the homologation plan and write an evidence bundle",
+		Long: `Run the homologation plan (scenarios.yaml) against its target and write a
+new timestamped evidence bundle inside --out. With no configuration at all it
+runs the built-in script against the embedded simulator.
+
+Exit codes: 0 all passed, 1 a scenario failed or was blocked, 2 usage or
+configuration error, 3 incomplete (interrupted or timed out).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(configPath, cmd.Flags().Changed("config"))
+			if err != nil {
+				return err
+			}
+			if err := cfg.ApplyEnv(s.lookup); err != nil {
+				return err
+			}
+			flags := cmd.Flags()
+			if flags.Changed("target") {
+				cfg.Target = target
+			}
+			if flags.Changed("tags") {
+				cfg.Tags = tags
+			}
+			if flags.Changed("out") {
+				cfg.Out = out
+			}
+			if flags.Changed("operator") {
+				cfg.Operator = operator
+			}
+			if flags.Changed("concurrency") {
+				cfg.Concurrency = concurrency
+			}
+			if err := cfg.Validate(); err != nil {
+				return err
+			}
+			res, err := runner.Run(cmd.Context(), runner.Options{
+				Config:  cfg,
+				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in},
+				Version: version(),
+			})
+			if err != nil {
+				return err
+			}
+			if res.ExitCode != 0 {
+				return exitError{res.ExitCode}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&configPath, "config", defaultConfig, "the plan file")
+	f.StringVar(&target, "target", "", "simulator, sandbox or production (overrides the plan)")
+	f.StringVar(&tags, "tags", "", `godog tag expression, e.g. "@stage-1 || @stage-2"`)
+	f.StringVar(&out, "out", "", "folder for the bundle (default ./reports)")
+	f.StringVar(&operator, "operator", "", "who runs this homologation (recorded in the bundle)")
+	f.IntVar(&concurrency, "concurrency", 1, "scenarios run at once")
+	return cmd
+}
+
+// loadConfig reads the plan. A missing default scenarios.yaml means the
+// built-in defaults; a missing file named with --config is an error.
+func loadConfig(path string, explicit bool) (runner.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if !explicit && errors.Is(err, fs.ErrNotExist) {
+			return runner.Defaults(), nil
+		}
+		return runner.Config{}, &runner.ConfigError{File: path, Err: fmt.Errorf("cannot read the plan: %w", errors.Unwrap(err))}
+	}
+	return runner.ParseConfig(path, data)
+}

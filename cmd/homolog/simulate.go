@@ -1,0 +1,127 @@
+package main
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/openbank-homolog/homolog/runner"
+	"github.com/openbank-homolog/homolog/simulator"
+)
+
+func newSimulateCmd(s streams) *cobra.Command {
+	var (
+		addr, redirect string
+		clients        []string
+	)
+	cmd := &cobra.Command{
+		Use:   "simulate",
+		Short: "Serve the Stone sandbox simulator for any client (curl, Postman, an SDK)",
+		Long: `Serve the embedded Stone sandbox simulator on one host: the token endpoint
+(/auth/realms/stone_bank/protocol/openid-connect/token), the API (/api/v1/...),
+the consent page (/consentimento) and the test controls (/_sim/...).
+
+Register each client with --client CLIENT_ID=PUBLIC_KEY.pem; the simulator
+verifies client assertions and consent JWTs with that key. It prints its base
+URL and, per client, the seeded fixtures (account ids, transfer targets).
+Stop it with Ctrl-C.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			sim, err := simulator.New(simulator.Options{})
+			if err != nil {
+				return err
+			}
+			var registered []simulator.Fixtures
+			for i, spec := range clients {
+				id, path, ok := strings.Cut(spec, "=")
+				if !ok || id == "" || path == "" {
+					return &runner.ConfigError{File: "flag", Field: fmt.Sprintf("--client[%d]", i), Err: fmt.Errorf("%q: want CLIENT_ID=PUBLIC_KEY.pem", spec)}
+				}
+				pub, err := readPublicKey(path)
+				if err != nil {
+					return &runner.ConfigError{File: path, Field: "--client " + id, Err: err}
+				}
+				fx, err := sim.Register(simulator.Client{ID: id, PublicKey: pub, RedirectURI: redirect})
+				if err != nil {
+					return err
+				}
+				registered = append(registered, fx)
+			}
+			if err := sim.Start(addr); err != nil {
+				return &runner.ConfigError{File: "flag", Field: "--addr", Err: err}
+			}
+			defer sim.Close()
+			fmt.Fprintln(s.out, sim.URL())
+			enc := json.NewEncoder(s.err)
+			enc.SetIndent("", "  ")
+			for _, fx := range registered {
+				fmt.Fprintf(s.err, "client %s:\n", fx.ClientID)
+				_ = enc.Encode(fx)
+			}
+			if len(registered) == 0 {
+				fmt.Fprintln(s.err, "no client registered: pass --client CLIENT_ID=PUBLIC_KEY.pem to accept assertions")
+			}
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
+	f.StringArrayVar(&clients, "client", nil, "register a client: CLIENT_ID=PUBLIC_KEY.pem (repeatable)")
+	f.StringVar(&redirect, "redirect-uri", "", "consent redirect URI registered for every client (default https://partner.example/consent/callback)")
+	return cmd
+}
+
+// readPublicKey reads an RSA public key (PKIX "PUBLIC KEY" as openssl rsa
+// -pubout writes, or PKCS#1 "RSA PUBLIC KEY"). A private key is accepted
+// too, and only its public half is used.
+func readPublicKey(path string) (*rsa.PublicKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the public key: %w", unwrapPath(err))
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("not a PEM file: expected -----BEGIN PUBLIC KEY-----")
+	}
+	switch block.Type {
+	case "PUBLIC KEY":
+		k, err := x509.ParsePKIXPublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("invalid public key: %w", err)
+		}
+		pub, ok := k.(*rsa.PublicKey)
+		if !ok {
+			return nil, fmt.Errorf("the key is %T, Stone needs an RSA key", k)
+		}
+		return pub, nil
+	case "RSA PUBLIC KEY":
+		pub, err := x509.ParsePKCS1PublicKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("invalid RSA public key: %w", err)
+		}
+		return pub, nil
+	default:
+		key, err := runner.ParsePrivateKey(data)
+		if err != nil {
+			return nil, err
+		}
+		return &key.PublicKey, nil
+	}
+}
+
+// unwrapPath drops the path an *fs.PathError repeats, since messages name
+// the file already.
+func unwrapPath(err error) error {
+	if u := errors.Unwrap(err); u != nil {
+		return u
+	}
+	return err
+}

@@ -1,0 +1,121 @@
+package evidence
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// GenesisHash is the "previous hash" of a journal's first line.
+var GenesisHash = strings.Repeat("0", 64)
+
+// Event kinds written to journal.ndjson.
+const (
+	EventRunStart      = "run_start"
+	EventScenarioStart = "scenario_start"
+	EventStepStart     = "step_start"
+	EventHTTP          = "http"
+	EventStepEnd       = "step_end"
+	EventScenarioEnd   = "scenario_end"
+	EventRunEnd        = "run_end"
+)
+
+// Entry is one journal line. Prev is the SHA-256 of the previous line's
+// bytes (without its newline), so removing, reordering or editing a line
+// breaks the chain from that point on.
+type Entry struct {
+	Seq      int64           `json:"seq"`
+	Time     time.Time       `json:"time"`
+	Kind     string          `json:"kind"`
+	Scenario string          `json:"scenario,omitempty"`
+	Step     string          `json:"step,omitempty"`
+	Data     json.RawMessage `json:"data,omitempty"`
+	Prev     string          `json:"prev"`
+}
+
+// Journal appends hash-chained lines to a file. Each line is written with
+// one write call as it happens, so a crash loses at most the line being
+// written, and the chain up to it stays verifiable.
+type Journal struct {
+	mu   sync.Mutex
+	f    *os.File
+	seq  int64
+	prev string
+	now  func() time.Time
+	err  error
+}
+
+// OpenJournal creates path (it must not exist).
+func OpenJournal(path string, now func() time.Time) (*Journal, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: open journal: %w", err)
+	}
+	return &Journal{f: f, prev: GenesisHash, now: now}, nil
+}
+
+// Append writes one event; data is marshalled to JSON. It returns the
+// entry's sequence number. After the first write error every later call
+// returns that error: a journal with a gap must not look whole.
+func (j *Journal) Append(kind, scenario, step string, data any) (int64, error) {
+	var raw json.RawMessage
+	if data != nil {
+		b, err := json.Marshal(data)
+		if err != nil {
+			return 0, fmt.Errorf("evidence: journal %s: %w", kind, err)
+		}
+		raw = b
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.err != nil {
+		return 0, j.err
+	}
+	if j.f == nil {
+		return 0, fmt.Errorf("evidence: journal %s: closed", kind)
+	}
+	j.seq++
+	e := Entry{Seq: j.seq, Time: j.now().UTC(), Kind: kind, Scenario: scenario, Step: step, Data: raw, Prev: j.prev}
+	line, err := json.Marshal(e)
+	if err != nil {
+		return 0, fmt.Errorf("evidence: journal %s: %w", kind, err)
+	}
+	if _, err := j.f.Write(append(line, '\n')); err != nil {
+		j.err = fmt.Errorf("evidence: write journal: %w", err)
+		return 0, j.err
+	}
+	sum := sha256.Sum256(line)
+	j.prev = hex.EncodeToString(sum[:])
+	return e.Seq, nil
+}
+
+// Head returns the hash of the last line written and the line count.
+func (j *Journal) Head() (string, int64) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.prev, j.seq
+}
+
+// Close syncs and closes the file.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.f == nil {
+		return nil
+	}
+	serr := j.f.Sync()
+	cerr := j.f.Close()
+	j.f = nil
+	if serr != nil {
+		return fmt.Errorf("evidence: sync journal: %w", serr)
+	}
+	if cerr != nil {
+		return fmt.Errorf("evidence: close journal: %w", cerr)
+	}
+	return nil
+}

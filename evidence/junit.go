@@ -1,0 +1,292 @@
+package evidence
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// JUnitRenderer writes junit.xml, the format every CI system reads. One
+// testsuite per feature and one testcase per scenario, so a CI test view
+// lines up with the homologation script.
+type JUnitRenderer struct{}
+
+// File implements Renderer.
+func (JUnitRenderer) File() string { return "junit.xml" }
+
+// The junit element structs. encoding/xml escapes every attribute and text
+// node (and replaces characters XML cannot carry), so hostile step text or
+// bodies cannot break the document; CDATA is avoided because "]]>" in an
+// error would end it early.
+type junitSuites struct {
+	XMLName   xml.Name     `xml:"testsuites"`
+	Name      string       `xml:"name,attr"`
+	Tests     int          `xml:"tests,attr"`
+	Failures  int          `xml:"failures,attr"`
+	Errors    int          `xml:"errors,attr"`
+	Skipped   int          `xml:"skipped,attr"`
+	Time      string       `xml:"time,attr"`
+	Timestamp string       `xml:"timestamp,attr,omitempty"`
+	Suites    []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	File       string          `xml:"file,attr,omitempty"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr,omitempty"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Cases      []junitCase     `xml:"testcase"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	ClassName string       `xml:"classname,attr"`
+	Name      string       `xml:"name,attr"`
+	Time      string       `xml:"time,attr"`
+	File      string       `xml:"file,attr,omitempty"`
+	Line      int          `xml:"line,attr,omitempty"`
+	Skipped   *junitResult `xml:"skipped,omitempty"`
+	Error     *junitResult `xml:"error,omitempty"`
+	Failure   *junitResult `xml:"failure,omitempty"`
+	SystemOut string       `xml:"system-out,omitempty"`
+}
+
+type junitResult struct {
+	Message string `xml:"message,attr,omitempty"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// Render implements Renderer.
+func (JUnitRenderer) Render(w io.Writer, r *Report) error {
+	doc := junitSuites{Name: "homolog", Timestamp: junitTimestamp(r.StartedAt)}
+	var total time.Duration
+	for _, f := range r.Features {
+		if f == nil {
+			continue
+		}
+		s := junitSuite{Name: f.Name, File: f.URI, Properties: junitProperties(r)}
+		var suiteTime time.Duration
+		for _, sc := range f.Scenarios {
+			if sc == nil {
+				continue
+			}
+			c := junitCaseOf(f, sc)
+			d := span(sc.StartedAt, sc.FinishedAt)
+			suiteTime += d
+			if s.Timestamp == "" {
+				s.Timestamp = junitTimestamp(sc.StartedAt)
+			}
+			s.Tests++
+			switch {
+			case c.Failure != nil:
+				s.Failures++
+			case c.Error != nil:
+				s.Errors++
+			case c.Skipped != nil:
+				s.Skipped++
+			}
+			s.Cases = append(s.Cases, c)
+		}
+		s.Time = seconds(suiteTime)
+		total += suiteTime
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+		doc.Suites = append(doc.Suites, s)
+	}
+	// The run's wall time includes set-up and waiting for the account owner,
+	// which no scenario accounts for; prefer it when it is known.
+	if d := span(r.StartedAt, r.FinishedAt); d > 0 {
+		total = d
+	}
+	doc.Time = seconds(total)
+
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("evidence: junit: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("evidence: junit: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("evidence: junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitProperties repeats the run's identity in every suite: CI systems
+// show suite properties, and a reviewer reading a failure there must see
+// which target the run talked to.
+func junitProperties(r *Report) []junitProperty {
+	return []junitProperty{
+		{Name: "homolog.run_id", Value: r.RunID},
+		{Name: "homolog.target", Value: r.Target.Name},
+		{Name: "homolog.api_url", Value: r.Target.APIURL},
+		{Name: "homolog.client_id", Value: r.ClientID},
+	}
+}
+
+func junitCaseOf(f *Feature, sc *Scenario) junitCase {
+	c := junitCase{
+		ClassName: f.Name,
+		Name:      sc.Name,
+		Time:      seconds(span(sc.StartedAt, sc.FinishedAt)),
+		File:      f.URI,
+		Line:      sc.Line,
+		SystemOut: junitSystemOut(sc),
+	}
+	switch sc.Status {
+	case StatusPassed:
+	case StatusFailed:
+		// Without a failed step the failure came from outside any step
+		// (an after-scenario check): the scenario's error is all there is.
+		c.Failure = &junitResult{Type: StatusFailed, Message: firstLine(sc.Error), Text: sc.Error}
+		if st := failingStep(sc); st != nil {
+			msg, text := stepTitle(st)+": "+firstLine(st.Error), stepTitle(st)+"\n"+st.Error
+			if id := lastRequestID(st); id != "" {
+				msg += " (x-request-id " + id + ")"
+				text += "\nx-request-id: " + id
+			}
+			if sc.Error != "" && !strings.Contains(st.Error, sc.Error) {
+				text += "\n" + sc.Error
+			}
+			c.Failure.Message, c.Failure.Text = msg, text
+		}
+	case StatusBlocked:
+		// Blocked is a failure for CI: the run exits non-zero for it, and
+		// a green CI view next to a red exit code would mislead.
+		c.Failure = &junitResult{Type: StatusBlocked, Message: "blocked by: " + sc.BlockedBy, Text: sc.Error}
+	case StatusUndefined, StatusPending:
+		c.Error = &junitResult{Type: sc.Status, Message: sc.Status}
+		if st := firstWithStatus(sc, sc.Status); st != nil {
+			c.Error.Message = sc.Status + " step: " + stepTitle(st)
+			c.Error.Text = st.Error
+		}
+		if c.Error.Text == "" {
+			c.Error.Text = sc.Error
+		}
+	case StatusSkipped:
+		c.Skipped = &junitResult{Message: "skipped"}
+	default: // not_run and anything unknown, the way Counts tallies them
+		c.Skipped = &junitResult{Message: "not run: the run ended before this scenario"}
+	}
+	return c
+}
+
+// junitSystemOut is the scenario's steps and HTTP exchanges as text, so a
+// CI log already carries the x-request-ids Stone's support asks for.
+func junitSystemOut(sc *Scenario) string {
+	var b strings.Builder
+	for _, st := range sc.Steps {
+		if st == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "%s [%s", stepTitle(st), st.Status)
+		if d := span(st.StartedAt, st.FinishedAt); d > 0 {
+			fmt.Fprintf(&b, " %s", fmtDuration(d))
+		}
+		b.WriteString("]\n")
+		if st.Error != "" {
+			fmt.Fprintf(&b, "    error: %s\n", indentLines(st.Error, "      "))
+		}
+		for _, x := range st.Exchanges {
+			if x != nil {
+				fmt.Fprintf(&b, "    %s\n", exchangeLine(x))
+			}
+		}
+	}
+	return b.String()
+}
+
+// exchangeLine is "METHOD URL → STATUS (x-request-id ID)".
+func exchangeLine(x *Exchange) string {
+	out := x.Method + " " + x.URL + " → "
+	switch {
+	case x.Error != "":
+		out += "error: " + firstLine(x.Error)
+	case x.Status != 0:
+		out += fmt.Sprint(x.Status)
+	default:
+		out += "no response"
+	}
+	if x.RequestID != "" {
+		out += " (x-request-id " + x.RequestID + ")"
+	}
+	return out
+}
+
+// failingStep is the first failed step of sc, nil if none failed.
+func failingStep(sc *Scenario) *Step { return firstWithStatus(sc, StatusFailed) }
+
+func firstWithStatus(sc *Scenario, status string) *Step {
+	for _, st := range sc.Steps {
+		if st != nil && st.Status == status {
+			return st
+		}
+	}
+	return nil
+}
+
+// lastRequestID is the x-request-id of the step's last exchange: the one
+// whose response made the step fail.
+func lastRequestID(st *Step) string {
+	if n := len(st.Exchanges); n > 0 && st.Exchanges[n-1] != nil {
+		return st.Exchanges[n-1].RequestID
+	}
+	return ""
+}
+
+// stepTitle is "Keyword Text", whatever spacing the keyword came with.
+func stepTitle(st *Step) string {
+	return strings.TrimSpace(st.Keyword) + " " + st.Text
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(s)
+}
+
+func indentLines(s, indent string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent)
+}
+
+// span is end-start, 0 when either is unknown or they are reversed.
+func span(start, end time.Time) time.Duration {
+	if start.IsZero() || end.IsZero() || end.Before(start) {
+		return 0
+	}
+	return end.Sub(start)
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+func junitTimestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// fmtDuration rounds to what a person reads: milliseconds, or microseconds
+// below one.
+func fmtDuration(d time.Duration) string {
+	if d > 0 && d < time.Millisecond {
+		return d.Round(time.Microsecond).String()
+	}
+	return d.Round(time.Millisecond).String()
+}

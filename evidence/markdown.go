@@ -1,0 +1,157 @@
+package evidence
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// MarkdownRenderer writes summary.md, sized for a pull request comment or a
+// GitHub job summary ($GITHUB_STEP_SUMMARY): the verdict, the counts and one
+// row per scenario, pointing at the bundle for everything else.
+type MarkdownRenderer struct{}
+
+// File implements Renderer.
+func (MarkdownRenderer) File() string { return "summary.md" }
+
+// Render implements Renderer.
+func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Homologation %s\n\n", runMarker(r))
+
+	target := "**" + mdText(r.Target.Name) + "**"
+	if isSimulator(r) {
+		target += " (embedded simulator)"
+	}
+	if r.Target.APIURL != "" {
+		target += " — " + mdCode(r.Target.APIURL)
+	}
+	fmt.Fprintf(&b, "- Target: %s\n", target)
+	fmt.Fprintf(&b, "- Run: %s\n", mdCode(r.RunID))
+	if r.ClientID != "" {
+		fmt.Fprintf(&b, "- Client: %s\n", mdCode(r.ClientID))
+	}
+	if !r.StartedAt.IsZero() {
+		fmt.Fprintf(&b, "- Started: %s UTC", r.StartedAt.UTC().Format("2006-01-02 15:04:05"))
+		if d := span(r.StartedAt, r.FinishedAt); d > 0 {
+			fmt.Fprintf(&b, ", took %s", fmtDuration(d))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "- Exit code: %d\n", r.ExitCode)
+	if !r.Complete && r.IncompleteReason != "" {
+		fmt.Fprintf(&b, "- Incomplete: %s\n", mdText(r.IncompleteReason))
+	}
+
+	b.WriteString("\n|  | total | passed | failed | blocked | skipped | undefined | pending | not run |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, row := range []struct {
+		name string
+		c    Counts
+	}{{"Scenarios", r.Summary.Scenarios}, {"Steps", r.Summary.Steps}} {
+		c := row.c
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d |\n",
+			row.name, c.Total, c.Passed, c.Failed, c.Blocked, c.Skipped, c.Undefined, c.Pending, c.NotRun)
+	}
+	fmt.Fprintf(&b, "\n%d HTTP exchanges recorded.\n", r.Summary.Exchanges)
+
+	b.WriteString("\n| Feature | Scenario | Status | Blocked by / first error |\n")
+	b.WriteString("|---|---|---|---|\n")
+	for _, f := range r.Features {
+		if f == nil {
+			continue
+		}
+		for _, sc := range f.Scenarios {
+			if sc == nil {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n",
+				mdText(f.Name), mdText(sc.Name), mdStatus(sc.Status), mdText(scenarioProblem(sc)))
+		}
+	}
+
+	files := make([]string, 0, 8)
+	for _, out := range Renderers() {
+		files = append(files, mdCode(out.File()))
+	}
+	files = append(files, mdCode(JournalFile), mdCode("manifest.json"), mdCode("manifest.jws"), mdCode(BodiesDir+"/"))
+	fmt.Fprintf(&b, "\nBundle files: %s. Open `report.html` for the exchanges; check the bundle with `homolog verify`.\n",
+		strings.Join(files, ", "))
+
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// runMarker is the run's verdict in words. A run that did not complete is
+// INCOMPLETE whatever its partial status, since it proves nothing about what
+// it did not reach.
+func runMarker(r *Report) string {
+	switch {
+	case !r.Complete || r.Status == "incomplete":
+		return "INCOMPLETE"
+	case r.Status == StatusPassed:
+		return "PASSED"
+	default:
+		return "FAILED"
+	}
+}
+
+func isSimulator(r *Report) bool { return r.Target.Name == "simulator" }
+
+// scenarioProblem is the one line a reviewer needs to see first: what
+// blocked the scenario or the first line of what failed.
+func scenarioProblem(sc *Scenario) string {
+	switch sc.Status {
+	case StatusBlocked:
+		return "blocked by: " + sc.BlockedBy
+	case StatusFailed:
+		if st := failingStep(sc); st != nil {
+			return stepTitle(st) + ": " + firstLine(st.Error)
+		}
+		return firstLine(sc.Error)
+	case StatusUndefined, StatusPending:
+		if st := firstWithStatus(sc, sc.Status); st != nil {
+			return sc.Status + " step: " + stepTitle(st)
+		}
+	}
+	return firstLine(sc.Error)
+}
+
+// mdStatus makes failures stand out in a long table without relying on
+// emoji or colour.
+func mdStatus(s string) string {
+	switch s {
+	case StatusPassed, StatusSkipped:
+		return mdText(s)
+	case StatusNotRun:
+		return "not run"
+	default:
+		return "**" + mdText(s) + "**"
+	}
+}
+
+// mdText makes s safe as inline Markdown and inside a table cell: newlines
+// would end the row, "|" would split the cell, and the rest would turn
+// report data into markup (GitHub renders HTML tags and links).
+func mdText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	for _, c := range s {
+		if strings.ContainsRune("\\`*_[]<>|~&", c) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// mdCode is s as a code span. Backticks cannot be escaped inside one, so
+// such text falls back to escaped plain text; "|" must still be escaped in
+// a table even inside code (GitHub splits cells first).
+func mdCode(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" || strings.Contains(s, "`") {
+		return mdText(s)
+	}
+	return "`" + strings.ReplaceAll(s, "|", "\\|") + "`"
+}

@@ -1,0 +1,246 @@
+package runner
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Targets a plan can run against.
+const (
+	TargetSimulator  = "simulator"
+	TargetSandbox    = "sandbox"
+	TargetProduction = "production"
+)
+
+// Config is scenarios.yaml: the homologation plan. Precedence is defaults <
+// file < environment (HOMOLOG_*) < flags; secrets are never in the file,
+// which names a key file or an environment variable instead.
+type Config struct {
+	Version     int             `yaml:"version"`
+	Target      string          `yaml:"target"`
+	Operator    string          `yaml:"operator"`
+	Client      ClientConfig    `yaml:"client"`
+	Endpoints   EndpointsConfig `yaml:"endpoints"`
+	Simulator   SimulatorConfig `yaml:"simulator"`
+	Features    FeaturesConfig  `yaml:"features"`
+	Tags        string          `yaml:"tags"`
+	Concurrency int             `yaml:"concurrency"`
+	Timeout     Duration        `yaml:"timeout"`
+	Owner       OwnerConfig     `yaml:"owner"`
+	Fixtures    FixturesConfig  `yaml:"fixtures"`
+	Redact      RedactConfig    `yaml:"redact"`
+	Out         string          `yaml:"out"`
+
+	// Source names where the config came from, for error messages.
+	Source string `yaml:"-"`
+}
+
+// ClientConfig identifies the partner application.
+type ClientConfig struct {
+	ID             string `yaml:"id"`               // ClientID Stone issued; HOMOLOG_CLIENT_ID
+	PrivateKeyFile string `yaml:"private_key_file"` // PEM file; HOMOLOG_PRIVATE_KEY_FILE
+	PrivateKeyEnv  string `yaml:"private_key_env"`  // name of an environment variable holding the PEM
+	RedirectURI    string `yaml:"redirect_uri"`     // the consent redirect URI registered with Stone
+	UserAgent      string `yaml:"user_agent"`       // sent on every call; Stone asks for the application's name
+}
+
+// EndpointsConfig overrides the target's URLs (rarely needed).
+type EndpointsConfig struct {
+	AuthURL string `yaml:"auth_url"`
+	APIURL  string `yaml:"api_url"`
+	SiteURL string `yaml:"site_url"`
+}
+
+// SimulatorConfig tunes the embedded simulator.
+type SimulatorConfig struct {
+	FinishAfter Duration `yaml:"finish_after"` // how long an approved transfer takes to finish
+}
+
+// FeaturesConfig says which script to run and in what order.
+type FeaturesConfig struct {
+	Dir   string   `yaml:"dir"`   // a folder of .feature files; empty = the script built into homolog
+	Order []string `yaml:"order"` // file names in run order; empty = every file, sorted by name
+}
+
+// OwnerConfig is how long the run waits for the account owner.
+type OwnerConfig struct {
+	Wait Duration `yaml:"wait"`
+	Poll Duration `yaml:"poll"`
+}
+
+// FixturesConfig names what already exists in Stone's sandbox for the
+// application; the simulator supplies its own.
+type FixturesConfig struct {
+	OwnAccountID       string   `yaml:"own_account_id"`
+	ConsentedAccountID string   `yaml:"consented_account_id"`
+	TransferTargets    []string `yaml:"transfer_targets"`
+}
+
+// RedactConfig adds to the built-in redaction rules.
+type RedactConfig struct {
+	Headers   []string `yaml:"headers"`
+	JSONPaths []string `yaml:"json_paths"`
+}
+
+// Duration reads "90s", "10m" or a number of seconds.
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a duration like 90s or 10m", n.Line)
+	}
+	if secs, err := strconv.Atoi(n.Value); err == nil {
+		*d = Duration(time.Duration(secs) * time.Second)
+		return nil
+	}
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (want e.g. 90s or 10m)", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Defaults is the plan when no scenarios.yaml is given.
+func Defaults() Config {
+	return Config{
+		Version:     1,
+		Target:      TargetSimulator,
+		Concurrency: 1,
+		Timeout:     Duration(15 * time.Minute),
+		Owner:       OwnerConfig{Wait: Duration(10 * time.Minute), Poll: Duration(2 * time.Second)},
+		Out:         "reports",
+		Source:      "defaults",
+	}
+}
+
+// ParseConfig reads scenarios.yaml content over the defaults. Unknown keys
+// are errors, with their line, so a typo never silently falls back to a
+// default.
+func ParseConfig(name string, data []byte) (Config, error) {
+	cfg := Defaults()
+	cfg.Source = name
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	// An empty file decodes to io.EOF and means "all defaults".
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return Config{}, &ConfigError{File: name, Err: cleanYAMLError(err)}
+	}
+	cfg.Source = name
+	if err := cfg.Validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// cleanYAMLError turns yaml.v3's Go-flavoured messages ("field x not found
+// in type runner.Config") into ones about the file.
+func cleanYAMLError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+	var out []string
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(line)
+		if i := strings.Index(line, " not found in type "); i >= 0 {
+			if j := strings.Index(line, "field "); j >= 0 && j < i {
+				line = line[:j] + fmt.Sprintf("unknown key %q", line[j+len("field "):i]) + " (the README lists the keys scenarios.yaml accepts)"
+			}
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return errors.New(strings.Join(out, "; "))
+}
+
+// ConfigError is a problem with the plan or the command line: exit code 2.
+type ConfigError struct {
+	File  string // the file or "flag"/"environment"
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+func (c Config) fieldErr(field, format string, args ...any) error {
+	return &ConfigError{File: c.Source, Field: field, Err: fmt.Errorf(format, args...)}
+}
+
+// Validate checks the plan once every source has been applied.
+func (c Config) Validate() error {
+	if c.Version != 1 {
+		return c.fieldErr("version", "unsupported version %d (this homolog reads version 1)", c.Version)
+	}
+	switch c.Target {
+	case TargetSimulator, TargetSandbox, TargetProduction:
+	default:
+		return c.fieldErr("target", "unknown target %q (want simulator, sandbox or production)", c.Target)
+	}
+	if c.Target != TargetSimulator {
+		if c.Client.ID == "" {
+			return c.fieldErr("client.id", "required for target %s: the ClientID Stone sent you (or set HOMOLOG_CLIENT_ID)", c.Target)
+		}
+		if c.Client.PrivateKeyFile == "" && c.Client.PrivateKeyEnv == "" {
+			return c.fieldErr("client.private_key_file", "required for target %s: the PEM file of the key registered with Stone (or set HOMOLOG_PRIVATE_KEY_FILE)", c.Target)
+		}
+	}
+	if c.Concurrency < 1 || c.Concurrency > 64 {
+		return c.fieldErr("concurrency", "%d is out of range (1 to 64)", c.Concurrency)
+	}
+	if c.Timeout <= 0 {
+		return c.fieldErr("timeout", "must be positive")
+	}
+	if c.Owner.Wait <= 0 || c.Owner.Poll <= 0 {
+		return c.fieldErr("owner", "wait and poll must be positive")
+	}
+	if c.Out == "" {
+		return c.fieldErr("out", "must name a folder")
+	}
+	return nil
+}
+
+// ApplyEnv overlays HOMOLOG_* variables; lookup is os.LookupEnv in the CLI.
+func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
+	set := func(key string, dst *string) {
+		if v, ok := lookup(key); ok && v != "" {
+			*dst = v
+		}
+	}
+	set("HOMOLOG_TARGET", &c.Target)
+	set("HOMOLOG_CLIENT_ID", &c.Client.ID)
+	set("HOMOLOG_PRIVATE_KEY_FILE", &c.Client.PrivateKeyFile)
+	set("HOMOLOG_REDIRECT_URI", &c.Client.RedirectURI)
+	set("HOMOLOG_OPERATOR", &c.Operator)
+	set("HOMOLOG_TAGS", &c.Tags)
+	set("HOMOLOG_OUT", &c.Out)
+	if v, ok := lookup("HOMOLOG_CONCURRENCY"); ok && v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return &ConfigError{File: "environment", Field: "HOMOLOG_CONCURRENCY", Err: fmt.Errorf("%q is not a number", v)}
+		}
+		c.Concurrency = n
+	}
+	return nil
+}

@@ -1,0 +1,188 @@
+package runner
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/cucumber/godog"
+	messages "github.com/cucumber/messages/go/v34"
+
+	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/features"
+	"github.com/openbank-homolog/homolog/steps"
+)
+
+// script is the feature files of a run, in order, and where they came from.
+type script struct {
+	fsys   fs.FS
+	paths  []string // file names inside fsys, in run order
+	source string   // "built-in" or the folder
+}
+
+// loadScript resolves features.dir and features.order.
+func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
+	sc := script{fsys: features.FS, source: "built-in"}
+	if c.Features.Dir != "" {
+		sc.fsys, sc.source = dirFS(c.Features.Dir), c.Features.Dir
+	}
+	all, err := fs.Glob(sc.fsys, "*.feature")
+	if err != nil {
+		return script{}, c.fieldErr("features.dir", "%v", err)
+	}
+	if len(all) == 0 {
+		return script{}, c.fieldErr("features.dir", "no .feature files in %s", sc.source)
+	}
+	sort.Strings(all)
+	if len(c.Features.Order) == 0 {
+		sc.paths = all
+		return sc, nil
+	}
+	for i, name := range c.Features.Order {
+		if !strings.HasSuffix(name, ".feature") {
+			name += ".feature"
+		}
+		name = path.Clean(name)
+		if !slices.Contains(all, name) {
+			return script{}, c.fieldErr(fmt.Sprintf("features.order[%d]", i), "no feature file %q in %s (have: %s)", name, sc.source, strings.Join(all, ", "))
+		}
+		if slices.Contains(sc.paths, name) {
+			return script{}, c.fieldErr(fmt.Sprintf("features.order[%d]", i), "%q is listed twice", name)
+		}
+		sc.paths = append(sc.paths, name)
+	}
+	return sc, nil
+}
+
+// plan is the parsed script: the report skeleton plus what the hooks need
+// to map godog's pickles back to files and lines.
+type plan struct {
+	features []*evidence.Feature
+	byID     map[string]*evidence.Scenario
+}
+
+// parsePlan parses the script exactly as godog will (same paths, tags and
+// id sequence, so pickle ids match the run's) and checks every step
+// against the step grammar: an undefined or ambiguous step is reported with
+// its file and line before anything is sent to the API.
+func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
+	suite := godog.TestSuite{Options: &godog.Options{FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true}}
+	feats, err := suite.RetrieveFeatures()
+	if err != nil {
+		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: err}
+	}
+	p := &plan{byID: map[string]*evidence.Scenario{}}
+	var problems []string
+	for _, f := range feats {
+		doc := f.GherkinDocument
+		if doc == nil || doc.Feature == nil {
+			continue
+		}
+		steps, scenarios := astIndex(doc.Feature)
+		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: strings.TrimSpace(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
+		for _, pk := range f.Pickles {
+			es := &evidence.Scenario{ID: pk.Id, Name: pk.Name}
+			for _, t := range pk.Tags {
+				es.Tags = append(es.Tags, t.Name)
+			}
+			if len(pk.AstNodeIds) > 0 {
+				es.Line = scenarios[pk.AstNodeIds[len(pk.AstNodeIds)-1]]
+			}
+			for _, ps := range pk.Steps {
+				st := &evidence.Step{ID: ps.Id, Text: ps.Text}
+				if len(ps.AstNodeIds) > 0 {
+					if a := steps[ps.AstNodeIds[0]]; a != nil {
+						st.Keyword, st.Line = a.Keyword, int(a.Location.Line)
+					}
+				}
+				if msg := matchStep(ps.Text, defs); msg != "" {
+					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", doc.Uri, st.Line, msg, strings.TrimSpace(st.Keyword)+" "+ps.Text))
+				}
+				es.Steps = append(es.Steps, st)
+			}
+			ef.Scenarios = append(ef.Scenarios, es)
+			p.byID[pk.Id] = es
+		}
+		if len(ef.Scenarios) > 0 {
+			p.features = append(p.features, ef)
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: fmt.Errorf("%s\n(the step grammar is in steps/doc.go and the README)", strings.Join(problems, "\n"))}
+	}
+	if len(p.byID) == 0 {
+		return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "tags", Err: fmt.Errorf("no scenario matches tags %q", tags)}
+	}
+	return p, nil
+}
+
+// matchStep says what is wrong with a step text, or "" when exactly one
+// definition matches it.
+func matchStep(text string, defs []steps.Definition) string {
+	n := 0
+	for _, d := range defs {
+		if d.Expr.MatchString(text) {
+			n++
+		}
+	}
+	switch n {
+	case 1:
+		return ""
+	case 0:
+		return "undefined"
+	default:
+		return "ambiguous"
+	}
+}
+
+// astIndex maps AST node ids to steps and scenario (or example row) lines.
+func astIndex(f *messages.Feature) (map[string]*messages.Step, map[string]int) {
+	steps := map[string]*messages.Step{}
+	lines := map[string]int{}
+	var scenario func(s *messages.Scenario)
+	scenario = func(s *messages.Scenario) {
+		lines[s.Id] = int(s.Location.Line)
+		for _, st := range s.Steps {
+			steps[st.Id] = st
+		}
+		for _, ex := range s.Examples {
+			for _, row := range ex.TableBody {
+				lines[row.Id] = int(row.Location.Line)
+			}
+		}
+	}
+	background := func(b *messages.Background) {
+		for _, st := range b.Steps {
+			steps[st.Id] = st
+		}
+	}
+	for _, c := range f.Children {
+		switch {
+		case c.Background != nil:
+			background(c.Background)
+		case c.Scenario != nil:
+			scenario(c.Scenario)
+		case c.Rule != nil:
+			for _, rc := range c.Rule.Children {
+				if rc.Background != nil {
+					background(rc.Background)
+				}
+				if rc.Scenario != nil {
+					scenario(rc.Scenario)
+				}
+			}
+		}
+	}
+	return steps, lines
+}
+
+func tagNames(tags []*messages.Tag) []string {
+	var out []string
+	for _, t := range tags {
+		out = append(out, t.Name)
+	}
+	return out
+}

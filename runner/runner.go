@@ -1,0 +1,349 @@
+// Package runner runs a homologation plan: it loads scenarios.yaml, opens
+// the target, runs the features with godog in order and writes the
+// evidence bundle. It is the only package that knows godog, the steps, the
+// simulator and the evidence together.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/google/uuid"
+
+	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/steps"
+	"github.com/openbank-homolog/homolog/stone"
+)
+
+// Exit codes of `homolog run`, part of the CLI contract.
+const (
+	ExitPassed     = 0 // every scenario passed
+	ExitFailed     = 1 // a scenario failed or was blocked
+	ExitConfig     = 2 // usage or configuration error
+	ExitIncomplete = 3 // interrupted or timed out
+)
+
+// Options are a run's inputs.
+type Options struct {
+	Config  Config
+	Env     Env
+	Version string           // tool version for the bundle
+	Now     func() time.Time // nil → time.Now
+	DirFS   func(string) fs.FS
+}
+
+// Result is how a run ended.
+type Result struct {
+	ExitCode int
+	Bundle   string // the bundle folder, "" if none was written
+	Report   *evidence.Report
+}
+
+// Run executes the plan. A returned error is a configuration problem (exit
+// code 2) found before anything was sent; everything after that ends in a
+// bundle and a Result.
+func Run(ctx context.Context, opts Options) (Result, error) {
+	c := opts.Config
+	if err := c.Validate(); err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	dirFS := opts.DirFS
+	if dirFS == nil {
+		dirFS = os.DirFS
+	}
+	out := opts.Env.Stdout
+	if out == nil {
+		out = io.Discard
+	}
+	tags := c.Tags
+	if c.Target == TargetProduction {
+		// Production is a read-only smoke test: nothing that moves money.
+		tags = joinTags("@read-only", tags)
+	}
+
+	sc, err := loadScript(c, dirFS)
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
+	p, err := parsePlan(sc, tags, steps.Definitions(nil))
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
+	tgt, err := openTarget(ctx, c, opts.Env)
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
+	defer tgt.close()
+
+	runID := newRunID()
+	started := now().UTC()
+	dir := filepath.Join(c.Out, started.Format("2006-01-02T150405Z")+"-"+runID)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Result{ExitCode: ExitConfig}, &ConfigError{File: c.Source, Field: "out", Err: fmt.Errorf("cannot create the bundle folder: %w", err)}
+	}
+	redKey := make([]byte, 32)
+	if _, err := rand.Read(redKey); err != nil {
+		return Result{ExitCode: ExitConfig}, fmt.Errorf("runner: redaction key: %w", err)
+	}
+	red := evidence.NewRedactor(redKey, evidence.RedactOptions{Headers: c.Redact.Headers, JSONPaths: c.Redact.JSONPaths})
+	rec, err := evidence.NewRecorder(evidence.RecorderOptions{Dir: dir, Now: now, Redactor: red})
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
+	hc := &http.Client{Transport: rec.Transport(nil), Timeout: 60 * time.Second}
+	client, err := stone.New(stone.Options{
+		Endpoints: tgt.endpoints, ClientID: tgt.clientID, PrivateKey: tgt.key,
+		UserAgent: userAgent(c, opts.Version), HTTPClient: hc, Now: now,
+	})
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, &ConfigError{File: c.Source, Field: "client", Err: err}
+	}
+	session, err := steps.NewSession(steps.Config{
+		Client: client, Owner: tgt.owner(client, hc), Fixtures: tgt.fixtures, RunID: runID,
+		NewID:      uuid.NewString,
+		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
+		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait,
+	})
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
+
+	report := &evidence.Report{
+		RunID: runID, ClientID: tgt.clientID, Operator: c.Operator,
+		Tool:     evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
+		Target:   evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
+		Features: p.features,
+	}
+	if err := rec.Start(report); err != nil {
+		return Result{ExitCode: ExitIncomplete, Bundle: dir}, err
+	}
+	fmt.Fprintf(out, "homolog run %s: %d scenarios against %s (%s)\n", runID, len(p.byID), tgt.name, tgt.endpoints.APIURL)
+
+	runCtx, cancel := context.WithTimeout(ctx, time.Duration(c.Timeout))
+	defer cancel()
+	h := &hooks{rec: rec, plan: p, out: out, ctx: runCtx}
+	suite := godog.TestSuite{
+		Name: "homolog",
+		ScenarioInitializer: func(s *godog.ScenarioContext) {
+			h.install(s)
+			steps.Register(s, session)
+		},
+		Options: &godog.Options{
+			FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true,
+			Concurrency: c.Concurrency, Format: "progress", Output: io.Discard, NoColors: true,
+			DefaultContext: runCtx,
+		},
+	}
+	suite.Run()
+
+	o := outcome(ctx, runCtx, rec.Report())
+	final, ferr := rec.Finish(o)
+	if werr := evidence.WriteReports(dir, final, evidence.Renderers()); werr != nil && ferr == nil {
+		ferr = werr
+	}
+	h.summary(final)
+	if ferr != nil {
+		fmt.Fprintf(out, "warning: the bundle may be incomplete: %v\n", red.String(ferr.Error()))
+	}
+	fmt.Fprintln(out, dir)
+	return Result{ExitCode: final.ExitCode, Bundle: dir, Report: final}, nil
+}
+
+// outcome decides the run's status and exit code from what was recorded.
+func outcome(parent, run context.Context, r *evidence.Report) evidence.Outcome {
+	notRun := 0
+	failed := false
+	for _, sc := range r.Scenarios() {
+		switch sc.Status {
+		case evidence.StatusPassed:
+		case evidence.StatusNotRun:
+			notRun++
+		default:
+			failed = true
+		}
+	}
+	reason := ""
+	switch {
+	case parent.Err() != nil:
+		reason = "interrupted: " + context.Cause(parent).Error()
+	case errors.Is(run.Err(), context.DeadlineExceeded):
+		reason = "the run deadline (timeout in scenarios.yaml) passed"
+	case notRun > 0:
+		reason = fmt.Sprintf("%d scenarios did not run", notRun)
+	}
+	switch {
+	case reason != "":
+		return evidence.Outcome{Status: "incomplete", Complete: false, IncompleteReason: reason, ExitCode: ExitIncomplete}
+	case failed:
+		return evidence.Outcome{Status: "failed", Complete: true, ExitCode: ExitFailed}
+	default:
+		return evidence.Outcome{Status: "passed", Complete: true, ExitCode: ExitPassed}
+	}
+}
+
+// hooks turn godog's scenario and step events into evidence and live
+// progress.
+type hooks struct {
+	rec  *evidence.Recorder
+	plan *plan
+	out  io.Writer
+	ctx  context.Context
+	mu   sync.Mutex // serialises progress lines
+}
+
+func (h *hooks) install(s *godog.ScenarioContext) {
+	s.Before(func(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+		if h.ctx.Err() != nil {
+			// The run was interrupted or timed out: leave the scenario
+			// not run rather than fail it.
+			return ctx, godog.ErrSkip
+		}
+		_ = h.rec.ScenarioStarted(sc.Id)
+		return evidence.WithScope(ctx, evidence.Scope{Scenario: sc.Id}), nil
+	})
+	s.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		scope, _ := evidence.ScopeFrom(ctx)
+		if scope.Scenario == "" {
+			return ctx, nil
+		}
+		_ = h.rec.StepStarted(scope.Scenario, st.Id)
+		return evidence.WithScope(ctx, evidence.Scope{Scenario: scope.Scenario, Step: st.Id}), nil
+	})
+	s.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		scope, _ := evidence.ScopeFrom(ctx)
+		if scope.Scenario == "" {
+			return ctx, err
+		}
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		_ = h.rec.StepFinished(scope.Scenario, st.Id, stepStatus(status, err), msg)
+		return ctx, err
+	})
+	s.After(func(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
+		scope, _ := evidence.ScopeFrom(ctx)
+		if scope.Scenario == "" {
+			return ctx, err
+		}
+		status, blockedBy, msg := scenarioStatus(err)
+		if status == evidence.StatusFailed && h.ctx.Err() != nil {
+			status = evidence.StatusNotRun // cut short by the interrupt, not a verdict
+		}
+		_ = h.rec.ScenarioFinished(sc.Id, status, blockedBy, msg)
+		h.progress(sc.Id, status, blockedBy, msg)
+		return ctx, err
+	})
+}
+
+func stepStatus(s godog.StepResultStatus, err error) string {
+	var blocked *steps.BlockedError
+	switch {
+	case errors.As(err, &blocked):
+		return evidence.StatusBlocked
+	case s == godog.StepPassed:
+		return evidence.StatusPassed
+	case s == godog.StepSkipped:
+		return evidence.StatusSkipped
+	case s == godog.StepUndefined:
+		return evidence.StatusUndefined
+	case s == godog.StepPending:
+		return evidence.StatusPending
+	default:
+		return evidence.StatusFailed
+	}
+}
+
+func scenarioStatus(err error) (status, blockedBy, msg string) {
+	var blocked *steps.BlockedError
+	switch {
+	case err == nil:
+		return evidence.StatusPassed, "", ""
+	case errors.As(err, &blocked):
+		by := blocked.Prereq
+		if blocked.By != "" {
+			by += fmt.Sprintf(" (failed in %q)", blocked.By)
+		}
+		return evidence.StatusBlocked, by, err.Error()
+	case errors.Is(err, godog.ErrUndefined):
+		return evidence.StatusUndefined, "", err.Error()
+	case errors.Is(err, godog.ErrPending):
+		return evidence.StatusPending, "", err.Error()
+	case errors.Is(err, godog.ErrSkip):
+		return evidence.StatusNotRun, "", ""
+	default:
+		return evidence.StatusFailed, "", err.Error()
+	}
+}
+
+func (h *hooks) progress(id, status, blockedBy, msg string) {
+	sc := h.plan.byID[id]
+	if sc == nil {
+		return
+	}
+	mark := map[string]string{evidence.StatusPassed: "ok  ", evidence.StatusFailed: "FAIL", evidence.StatusBlocked: "BLOCKED"}[status]
+	if mark == "" {
+		mark = strings.ToUpper(status)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fmt.Fprintf(h.out, "  %-7s %s\n", mark, sc.Name)
+	switch {
+	case blockedBy != "":
+		fmt.Fprintf(h.out, "          needs %s\n", blockedBy)
+	case msg != "" && status != evidence.StatusNotRun:
+		fmt.Fprintf(h.out, "          %s\n", h.rec.Redactor().String(firstLine(msg)))
+	}
+}
+
+func (h *hooks) summary(r *evidence.Report) {
+	s := r.Summary.Scenarios
+	fmt.Fprintf(h.out, "%s: %d passed, %d failed, %d blocked, %d not run of %d scenarios; %d HTTP exchanges recorded\n",
+		strings.ToUpper(r.Status), s.Passed, s.Failed+s.Undefined+s.Pending, s.Blocked, s.NotRun+s.Skipped, s.Total, r.Summary.Exchanges)
+	if r.IncompleteReason != "" {
+		fmt.Fprintf(h.out, "incomplete: %s\n", r.IncompleteReason)
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
+
+func joinTags(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + " && (" + b + ")"
+}
+
+func newRunID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func userAgent(c Config, version string) string {
+	if c.Client.UserAgent != "" {
+		return c.Client.UserAgent
+	}
+	return "homolog/" + version
+}

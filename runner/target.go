@@ -1,0 +1,203 @@
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/openbank-homolog/homolog/simulator"
+	"github.com/openbank-homolog/homolog/steps"
+	"github.com/openbank-homolog/homolog/stone"
+)
+
+// defaultRedirectURI is registered with the in-process simulator when the
+// plan names none.
+const defaultRedirectURI = "https://partner.example/consent/callback"
+
+// ephemeralKeyBits sizes the key generated for zero-set-up runs. Stone asks
+// partners for RSA 4096 (homolog keys generate makes those); a throwaway key
+// that lives for one in-process run does not need the slower size.
+const ephemeralKeyBits = 2048
+
+// target is what a run talks to.
+type target struct {
+	name      string
+	endpoints stone.Endpoints
+	clientID  string
+	key       *rsa.PrivateKey
+	fixtures  steps.Fixtures
+	owner     func(c *stone.Client, hc *http.Client) steps.Owner
+	poll      time.Duration
+	wait      time.Duration
+	close     func() error
+}
+
+// openTarget starts the in-process simulator or prepares Stone's sandbox or
+// production.
+func openTarget(ctx context.Context, c Config, env Env) (*target, error) {
+	switch c.Target {
+	case TargetSimulator:
+		return openSimulator(c)
+	case TargetSandbox, TargetProduction:
+		key, err := LoadKey(c, env)
+		if err != nil {
+			return nil, err
+		}
+		eps := stone.SandboxEndpoints()
+		if c.Target == TargetProduction {
+			eps = stone.ProductionEndpoints()
+		}
+		if c.Endpoints.AuthURL != "" {
+			eps.AuthURL = c.Endpoints.AuthURL
+		}
+		if c.Endpoints.APIURL != "" {
+			eps.APIURL = c.Endpoints.APIURL
+		}
+		if c.Endpoints.SiteURL != "" {
+			eps.SiteURL = c.Endpoints.SiteURL
+		}
+		t := &target{
+			name: c.Target, endpoints: eps, clientID: c.Client.ID, key: key,
+			fixtures: steps.Fixtures{
+				OwnAccountID: c.Fixtures.OwnAccountID, ConsentedAccountID: c.Fixtures.ConsentedAccountID,
+				TransferTargets: c.Fixtures.TransferTargets, RedirectURI: c.Client.RedirectURI,
+			},
+			poll: time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
+			close: func() error { return nil },
+		}
+		t.owner = func(sc *stone.Client, _ *http.Client) steps.Owner {
+			return steps.PersonOwner{Client: sc, Out: env.Stdout, In: env.Stdin, Poll: t.poll, Wait: t.wait}
+		}
+		return t, nil
+	}
+	return nil, c.fieldErr("target", "unknown target %q", c.Target)
+}
+
+func openSimulator(c Config) (*target, error) {
+	var key *rsa.PrivateKey
+	var err error
+	if c.Client.PrivateKeyFile != "" {
+		if key, err = readKeyFile(c.Client.PrivateKeyFile); err != nil {
+			return nil, err
+		}
+	} else if key, err = rsa.GenerateKey(rand.Reader, ephemeralKeyBits); err != nil {
+		return nil, fmt.Errorf("runner: generate ephemeral key: %w", err)
+	}
+	clientID := c.Client.ID
+	if clientID == "" {
+		clientID = uuid.NewString()
+	}
+	redirect := c.Client.RedirectURI
+	if redirect == "" {
+		redirect = defaultRedirectURI
+	}
+	sim, err := simulator.New(simulator.Options{FinishAfter: time.Duration(c.Simulator.FinishAfter)})
+	if err != nil {
+		return nil, fmt.Errorf("runner: simulator: %w", err)
+	}
+	fx, err := sim.Register(simulator.Client{ID: clientID, PublicKey: &key.PublicKey, RedirectURI: redirect})
+	if err != nil {
+		return nil, fmt.Errorf("runner: simulator: %w", err)
+	}
+	if err := sim.Start(""); err != nil {
+		return nil, fmt.Errorf("runner: start simulator: %w", err)
+	}
+	// The plan's fixtures, where given, override the seeded ones: that is
+	// how a test points a run at an account that is not there.
+	fixtures := steps.Fixtures{OwnAccountID: fx.OwnAccountID, TransferTargets: fx.TransferTargets, RedirectURI: fx.RedirectURI}
+	if c.Fixtures.OwnAccountID != "" {
+		fixtures.OwnAccountID = c.Fixtures.OwnAccountID
+	}
+	if len(c.Fixtures.TransferTargets) > 0 {
+		fixtures.TransferTargets = c.Fixtures.TransferTargets
+	}
+	fixtures.ConsentedAccountID = c.Fixtures.ConsentedAccountID
+	t := &target{
+		name: TargetSimulator, endpoints: stone.SingleHostEndpoints(sim.URL()), clientID: clientID, key: key,
+		fixtures: fixtures,
+		poll: 20 * time.Millisecond, wait: 30 * time.Second,
+		close: sim.Close,
+	}
+	t.owner = func(_ *stone.Client, hc *http.Client) steps.Owner {
+		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc}
+	}
+	return t, nil
+}
+
+// LoadKey reads the partner's private key from the file or environment
+// variable the plan names.
+func LoadKey(c Config, env Env) (*rsa.PrivateKey, error) {
+	if c.Client.PrivateKeyEnv != "" {
+		pemText, ok := env.Lookup(c.Client.PrivateKeyEnv)
+		if !ok || pemText == "" {
+			return nil, c.fieldErr("client.private_key_env", "environment variable %s is not set", c.Client.PrivateKeyEnv)
+		}
+		key, err := ParsePrivateKey([]byte(pemText))
+		if err != nil {
+			return nil, c.fieldErr("client.private_key_env", "%s: %v", c.Client.PrivateKeyEnv, err)
+		}
+		return key, nil
+	}
+	return readKeyFile(c.Client.PrivateKeyFile)
+}
+
+func readKeyFile(path string) (*rsa.PrivateKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ConfigError{File: path, Field: "client.private_key_file", Err: fmt.Errorf("cannot read the private key: %w", errors.Unwrap(err))}
+	}
+	key, err := ParsePrivateKey(data)
+	if err != nil {
+		return nil, &ConfigError{File: path, Field: "client.private_key_file", Err: err}
+	}
+	return key, nil
+}
+
+// ParsePrivateKey reads an RSA private key from PEM (PKCS#1 "RSA PRIVATE
+// KEY", as openssl genrsa writes, or PKCS#8 "PRIVATE KEY").
+func ParsePrivateKey(data []byte) (*rsa.PrivateKey, error) {
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, errors.New("not a PEM file: expected -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----")
+	}
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("invalid RSA private key: %w", err)
+		}
+		return key, nil
+	case "PRIVATE KEY":
+		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("invalid PKCS#8 private key: %w", err)
+		}
+		key, ok := k.(*rsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("the key is %T, Stone needs an RSA key", k)
+		}
+		return key, nil
+	case "PUBLIC KEY", "RSA PUBLIC KEY":
+		return nil, errors.New("this is a public key: homolog signs with the private key (keep the .pub for Stone)")
+	default:
+		return nil, fmt.Errorf("PEM block %q is not an RSA private key", block.Type)
+	}
+}
+
+// Env is what the run may read from the process: only the CLI touches the
+// real environment and standard streams.
+type Env struct {
+	Lookup func(string) (string, bool)
+	Stdout io.Writer
+	Stdin  io.Reader
+}

@@ -1,0 +1,157 @@
+package steps
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/openbank-homolog/homolog/stone"
+)
+
+// Prerequisites are what one scenario builds and later scenarios rely on.
+// Their names appear in "blocked" reports, so they read as plain English.
+const (
+	PrereqToken      = "an access token"
+	PrereqOwnAccount = "the application's own account"
+	PrereqConsent    = "the owner's consent to share an account"
+)
+
+// Fixtures are what the target already holds for the application. The
+// simulator reports its own; against Stone's sandbox they come from
+// scenarios.yaml. Empty fields are discovered where possible.
+type Fixtures struct {
+	OwnAccountID       string   // the application's own account ("" → the only account listed)
+	ConsentedAccountID string   // an account already shared with the application, if any
+	TransferTargets    []string // account codes of other Stone accounts for internal transfers
+	RedirectURI        string   // the redirect URI registered for the application
+}
+
+// Config is what a run hands to the steps.
+type Config struct {
+	Client     *stone.Client
+	Owner      Owner
+	Fixtures   Fixtures
+	RunID      string
+	NewID      func() string                 // idempotency keys and session metadata
+	NewKey     func() (*rsa.PrivateKey, error) // a stranger's key, for the forged-assertion scenario
+	HTTPClient *http.Client                  // the recorded client, for the stranger's Stone client
+	Poll       time.Duration                 // how often "eventually" steps look again
+	Wait       time.Duration                 // how long they look before failing
+}
+
+// Session is shared by every scenario of one run. It holds what the ordered
+// script builds (a token, the own account, a consent) so that a later
+// scenario can use it, or build it itself when it runs alone.
+type Session struct {
+	cfg Config
+
+	mu    sync.Mutex
+	facts map[string]*fact
+}
+
+type fact struct {
+	mu    sync.Mutex // held while the fact is being built: concurrent scenarios build it once
+	done  bool
+	value any
+	err   error
+	by    string // scenario that built or failed it
+}
+
+// NewSession checks cfg and returns a session.
+func NewSession(cfg Config) (*Session, error) {
+	switch {
+	case cfg.Client == nil:
+		return nil, errors.New("steps: session needs a stone client")
+	case cfg.Owner == nil:
+		return nil, errors.New("steps: session needs an account owner")
+	case cfg.NewID == nil:
+		return nil, errors.New("steps: session needs an id source")
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 100 * time.Millisecond
+	}
+	if cfg.Wait <= 0 {
+		cfg.Wait = 30 * time.Second
+	}
+	return &Session{cfg: cfg, facts: map[string]*fact{}}, nil
+}
+
+func (s *Session) fact(name string) *fact {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.facts[name]
+	if f == nil {
+		f = &fact{}
+		s.facts[name] = f
+	}
+	return f
+}
+
+// BlockedError says a scenario could not run because a prerequisite that
+// another scenario (or this one's set-up) had to build failed. The runner
+// reports such scenarios as blocked, naming the prerequisite, instead of as
+// one more failure.
+type BlockedError struct {
+	Prereq string
+	By     string // the scenario where it failed, if known
+	Cause  error
+}
+
+func (e *BlockedError) Error() string {
+	where := ""
+	if e.By != "" {
+		where = fmt.Sprintf(" (failed in %q)", e.By)
+	}
+	return fmt.Sprintf("blocked: needs %s%s: %v", e.Prereq, where, e.Cause)
+}
+
+func (e *BlockedError) Unwrap() error { return e.Cause }
+
+// record stores the outcome of a scenario that builds a prerequisite itself
+// (the scenario under test), so later "ensure" steps reuse it or report
+// blocked.
+func (s *Session) record(name, scenario string, value any, err error) {
+	f := s.fact(name)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.done && f.err == nil && err != nil {
+		return // a later failure does not undo what was built
+	}
+	f.done, f.value, f.err, f.by = true, value, err, scenario
+}
+
+// ensure returns the prerequisite name, building it with build if no
+// scenario has yet. A prerequisite that failed before, or fails now, gives
+// a *BlockedError.
+func (s *Session) ensure(ctx context.Context, name, scenario string, build func(context.Context) (any, error)) (any, error) {
+	f := s.fact(name)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.done {
+		v, err := build(ctx)
+		if err != nil && ctx.Err() != nil {
+			return nil, err // interrupted: neither built nor failed
+		}
+		f.done, f.value, f.err, f.by = true, v, err, scenario
+	}
+	if f.err != nil {
+		return nil, &BlockedError{Prereq: name, By: f.by, Cause: f.err}
+	}
+	return f.value, nil
+}
+
+// ensureToken returns a valid access token, fetching one only if needed.
+func (s *Session) ensureToken(ctx context.Context, scenario string) error {
+	if _, err := s.ensure(ctx, PrereqToken, scenario, func(ctx context.Context) (any, error) {
+		return s.cfg.Client.Token(ctx)
+	}); err != nil {
+		return err
+	}
+	// The first token may have expired since; Token refreshes only when due.
+	_, err := s.cfg.Client.Token(ctx)
+	return err
+}
