@@ -125,7 +125,7 @@ func openSimulator(c Config) (*target, error) {
 	t := &target{
 		name: TargetSimulator, endpoints: stone.SingleHostEndpoints(sim.URL()), clientID: clientID, key: key,
 		fixtures: fixtures,
-		poll: 20 * time.Millisecond, wait: 30 * time.Second,
+		poll:     20 * time.Millisecond, wait: 30 * time.Second,
 		close: sim.Close,
 	}
 	t.owner = func(_ *stone.Client, hc *http.Client) steps.Owner {

@@ -36,11 +36,11 @@ type Config struct {
 	Owner      Owner
 	Fixtures   Fixtures
 	RunID      string
-	NewID      func() string                 // idempotency keys and session metadata
+	NewID      func() string                   // idempotency keys and session metadata
 	NewKey     func() (*rsa.PrivateKey, error) // a stranger's key, for the forged-assertion scenario
-	HTTPClient *http.Client                  // the recorded client, for the stranger's Stone client
-	Poll       time.Duration                 // how often "eventually" steps look again
-	Wait       time.Duration                 // how long they look before failing
+	HTTPClient *http.Client                    // the recorded client, for the stranger's Stone client
+	Poll       time.Duration                   // how often "eventually" steps look again
+	Wait       time.Duration                   // how long they look before failing
 }
 
 // Session is shared by every scenario of one run. It holds what the ordered
