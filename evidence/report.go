@@ -28,6 +28,7 @@ type Report struct {
 	Target           Target      `json:"target"`
 	ClientID         string      `json:"client_id"`
 	Operator         string      `json:"operator,omitempty"`
+	Signoff          *Signoff    `json:"signoff,omitempty"`
 	StartedAt        time.Time   `json:"started_at"`
 	FinishedAt       time.Time   `json:"finished_at"`
 	Status           string      `json:"status"` // passed | failed | incomplete

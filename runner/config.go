@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/openbank-homolog/homolog/evidence"
 )
 
 // Targets a plan can run against.
@@ -26,6 +28,7 @@ type Config struct {
 	Version     int             `yaml:"version"`
 	Target      string          `yaml:"target"`
 	Operator    string          `yaml:"operator"`
+	Signoff     *SignoffConfig  `yaml:"signoff"`
 	Client      ClientConfig    `yaml:"client"`
 	Endpoints   EndpointsConfig `yaml:"endpoints"`
 	Simulator   SimulatorConfig `yaml:"simulator"`
@@ -38,8 +41,19 @@ type Config struct {
 	Redact      RedactConfig    `yaml:"redact"`
 	Out         string          `yaml:"out"`
 
-	// Source names where the config came from, for error messages.
-	Source string `yaml:"-"`
+	// Source names where the config came from, for error messages;
+	// SourceSHA256 is the hash of that file, recorded in the manifest.
+	Source       string `yaml:"-"`
+	SourceSHA256 string `yaml:"-"`
+}
+
+// SignoffConfig names who answers for the run. It goes into the signed
+// manifest and the report header, so the people are part of what is signed.
+type SignoffConfig struct {
+	Operator    string `yaml:"operator"`
+	Approver    string `yaml:"approver"`
+	Role        string `yaml:"role"`
+	Environment string `yaml:"environment"`
 }
 
 // ClientConfig identifies the partner application.
@@ -135,6 +149,7 @@ func ParseConfig(name string, data []byte) (Config, error) {
 		return Config{}, &ConfigError{File: name, Err: cleanYAMLError(err)}
 	}
 	cfg.Source = name
+	cfg.SourceSHA256 = evidence.SHA256(data)
 	if err := cfg.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -215,6 +230,9 @@ func (c Config) Validate() error {
 	if c.Owner.Wait <= 0 || c.Owner.Poll <= 0 {
 		return c.fieldErr("owner", "wait and poll must be positive")
 	}
+	if so := c.Signoff; so != nil && (so.Operator == "" || so.Approver == "") {
+		return c.fieldErr("signoff", "operator and approver are both required when signoff is given")
+	}
 	if c.Out == "" {
 		return c.fieldErr("out", "must name a folder")
 	}
@@ -243,4 +261,10 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 		c.Concurrency = n
 	}
 	return nil
+}
+
+// MarshalYAML writes a Duration the way it is read ("1m30s"), for the
+// effective plan recorded in each bundle.
+func (d Duration) MarshalYAML() (any, error) {
+	return time.Duration(d).String(), nil
 }

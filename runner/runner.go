@@ -127,7 +127,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 
 	report := &evidence.Report{
-		RunID: runID, ClientID: tgt.clientID, Operator: c.Operator,
+		RunID: runID, ClientID: tgt.clientID, Operator: c.Operator, Signoff: signoff(c),
 		Tool:     evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
 		Target:   evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
 		Features: p.features,
@@ -140,31 +140,56 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	runCtx, cancel := context.WithTimeout(ctx, time.Duration(c.Timeout))
 	defer cancel()
 	h := &hooks{rec: rec, plan: p, out: out, ctx: runCtx}
-	suite := godog.TestSuite{
-		Name: "homolog",
-		ScenarioInitializer: func(s *godog.ScenarioContext) {
-			h.install(s)
-			steps.Register(s, session)
-		},
-		Options: &godog.Options{
-			FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true,
-			Concurrency: c.Concurrency, Format: "progress", Output: io.Discard, NoColors: true,
-			DefaultContext: runCtx,
-		},
-	}
-	suite.Run()
+	crash := execute(func() {
+		godog.TestSuite{
+			Name: "homolog",
+			ScenarioInitializer: func(s *godog.ScenarioContext) {
+				h.install(s)
+				steps.Register(s, session)
+			},
+			Options: &godog.Options{
+				FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true,
+				Concurrency: c.Concurrency, Format: "progress", Output: io.Discard, NoColors: true,
+				DefaultContext: runCtx,
+			},
+		}.Run()
+	})
 
 	o := outcome(ctx, runCtx, rec.Report())
-	final, ferr := rec.Finish(o)
-	if werr := evidence.WriteReports(dir, final, evidence.Renderers()); werr != nil && ferr == nil {
-		ferr = werr
+	if crash != "" {
+		o = evidence.Outcome{Status: "incomplete", IncompleteReason: crash, ExitCode: ExitIncomplete}
 	}
+	final, ferr := rec.Finish(o)
+	ferr = errors.Join(ferr, evidence.WriteReports(dir, final, evidence.Renderers()))
+	head, lines := rec.JournalHead()
+	ferr = errors.Join(ferr, seal(dir, c, sc, final, tgt.key, head, lines))
 	h.summary(final)
 	if ferr != nil {
 		fmt.Fprintf(out, "warning: the bundle may be incomplete: %v\n", red.String(ferr.Error()))
 	}
 	fmt.Fprintln(out, dir)
 	return Result{ExitCode: final.ExitCode, Bundle: dir, Report: final}, nil
+}
+
+// execute runs f and turns a panic that escapes it (godog recovers panics
+// inside steps, but not in its own machinery or our hooks) into the reason
+// the run is incomplete, so that even then a verifiable bundle is written.
+func execute(f func()) (crash string) {
+	defer func() {
+		if r := recover(); r != nil {
+			crash = fmt.Sprintf("homolog crashed: %v", r)
+		}
+	}()
+	f()
+	return ""
+}
+
+func signoff(c Config) *evidence.Signoff {
+	if c.Signoff == nil {
+		return nil
+	}
+	so := evidence.Signoff(*c.Signoff)
+	return &so
 }
 
 // outcome decides the run's status and exit code from what was recorded.

@@ -1,0 +1,217 @@
+package evidence
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Check is one thing verify looked at.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// Verification is the outcome of Verify: every check made, in order.
+type Verification struct {
+	Dir      string    `json:"bundle"`
+	Checks   []Check   `json:"checks"`
+	Manifest *Manifest `json:"-"`
+	// KeySource says which key the signature was checked with: the one the
+	// auditor passed (proof of authorship) or the one inside the bundle
+	// (proof of integrity only).
+	KeySource string `json:"key_source"`
+}
+
+// OK reports whether every check passed.
+func (v *Verification) OK() bool {
+	for _, c := range v.Checks {
+		if !c.OK {
+			return false
+		}
+	}
+	return len(v.Checks) > 0
+}
+
+func (v *Verification) add(name string, ok bool, format string, args ...any) {
+	v.Checks = append(v.Checks, Check{Name: name, OK: ok, Detail: fmt.Sprintf(format, args...)})
+}
+
+// ErrNotBundle means the path is not a bundle folder at all (a usage error,
+// not tampering).
+var ErrNotBundle = errors.New("not a bundle folder")
+
+// Verify checks a bundle offline: the signature over manifest.json, the
+// hash of every file, that no file was added or removed, and the journal's
+// hash chain line by line. pub is the partner's public key as Stone holds
+// it; nil falls back to the key inside the bundle, which proves the bundle
+// is intact but not who made it.
+func Verify(dir string, pub *rsa.PublicKey) (*Verification, error) {
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNotBundle)
+	}
+	v := &Verification{Dir: dir}
+	manifestBytes, merr := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if merr != nil {
+		v.add("manifest", false, "%s is missing: the run did not finish writing its bundle (killed?)", ManifestFile)
+		v.verifyJournal(dir, nil)
+		return v, nil
+	}
+	var m Manifest
+	if err := json.Unmarshal(manifestBytes, &m); err != nil || m.Schema != ManifestSchema {
+		v.add("manifest", false, "%s is not a %s manifest: %v", ManifestFile, ManifestSchema, err)
+		return v, nil
+	}
+	v.Manifest = &m
+	v.add("manifest", true, "run %s, target %s, client %s, %s", m.RunID, m.Target.Name, m.ClientID, completeness(&m))
+
+	v.verifySignature(dir, manifestBytes, &m, pub)
+	v.verifyFiles(dir, &m)
+	v.verifyJournal(dir, &m)
+	return v, nil
+}
+
+func completeness(m *Manifest) string {
+	if m.Complete {
+		return "complete, status " + m.Status
+	}
+	return "INCOMPLETE (" + m.IncompleteReason + "), status " + m.Status
+}
+
+func (v *Verification) verifySignature(dir string, manifest []byte, m *Manifest, pub *rsa.PublicKey) {
+	sig, err := os.ReadFile(filepath.Join(dir, SignatureFile))
+	if err != nil {
+		v.add("signature", false, "%s is missing: the bundle is unsigned", SignatureFile)
+		return
+	}
+	v.KeySource = "the public key given with --public-key"
+	if pub == nil {
+		v.KeySource = PublicKeyFile + " inside the bundle (integrity only: pass --public-key with the key Stone holds to prove authorship)"
+		data, err := os.ReadFile(filepath.Join(dir, PublicKeyFile))
+		if err != nil {
+			v.add("signature", false, "no --public-key given and %s is missing", PublicKeyFile)
+			return
+		}
+		if pub, err = ParsePublicKey(data); err != nil {
+			v.add("signature", false, "%s: %v", PublicKeyFile, err)
+			return
+		}
+	}
+	want, err := KeyID(pub)
+	if err != nil {
+		v.add("signature", false, "%v", err)
+		return
+	}
+	kid, err := VerifyDetached(string(bytes.TrimSpace(sig)), manifest, pub)
+	switch {
+	case err != nil:
+		v.add("signature", false, "%s: %v", SignatureFile, err)
+	case kid != want:
+		v.add("signature", false, "%s names key %q but was checked with key %q", SignatureFile, kid, want)
+	case m.KeyID != want:
+		v.add("signature", false, "%s names signing key %q, the signature was made with %q", ManifestFile, m.KeyID, want)
+	default:
+		v.add("signature", true, "RS256 over %s by key %s (checked with %s)", ManifestFile, kid, v.KeySource)
+	}
+}
+
+func (v *Verification) verifyFiles(dir string, m *Manifest) {
+	onDisk, err := HashBundle(dir)
+	if err != nil {
+		v.add("files", false, "%v", err)
+		return
+	}
+	bad := 0
+	for _, name := range sortedKeys(m.Files) {
+		got, ok := onDisk[name]
+		switch {
+		case !ok:
+			v.add("file "+name, false, "listed in the manifest but missing")
+			bad++
+		case got != m.Files[name]:
+			v.add("file "+name, false, "SHA-256 is %s, the manifest says %s: the file was changed", got, m.Files[name])
+			bad++
+		}
+	}
+	for _, name := range sortedKeys(onDisk) {
+		if _, ok := m.Files[name]; !ok {
+			v.add("file "+name, false, "present in the bundle but not in the manifest: the file was added")
+			bad++
+		}
+	}
+	if bad == 0 {
+		v.add("files", true, "%d files match their SHA-256 in the manifest, none added or missing", len(m.Files))
+	}
+}
+
+// verifyJournal walks the hash chain: each line's prev must be the SHA-256
+// of the line before, and sequence numbers must count up from 1. With a
+// manifest, the line count and the last line's hash must match it too.
+func (v *Verification) verifyJournal(dir string, m *Manifest) {
+	data, err := os.ReadFile(filepath.Join(dir, JournalFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			v.add("journal", false, "%s is missing", JournalFile)
+		} else {
+			v.add("journal", false, "%s: %v", JournalFile, err)
+		}
+		return
+	}
+	prev := GenesisHash
+	var n int64
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	for sc.Scan() {
+		n++
+		line := sc.Bytes()
+		var e Entry
+		if err := json.Unmarshal(line, &e); err != nil {
+			v.add("journal", false, "%s line %d is not a journal entry (truncated or edited): %v", JournalFile, n, err)
+			return
+		}
+		if e.Seq != n {
+			v.add("journal", false, "%s line %d has seq %d: a line was removed, added or moved", JournalFile, n, e.Seq)
+			return
+		}
+		if e.Prev != prev {
+			v.add("journal", false, "%s line %d: prev %s is not the SHA-256 of line %d (%s): the chain is broken here", JournalFile, n, short(e.Prev), n-1, short(prev))
+			return
+		}
+		sum := sha256.Sum256(line)
+		prev = hex.EncodeToString(sum[:])
+	}
+	if err := sc.Err(); err != nil {
+		v.add("journal", false, "%s: %v", JournalFile, err)
+		return
+	}
+	if len(data) > 0 && data[len(data)-1] != '\n' {
+		v.add("journal", false, "%s ends in the middle of line %d: truncated", JournalFile, n)
+		return
+	}
+	if m == nil {
+		v.add("journal", true, "chain intact over %d lines (no manifest to pin its end)", n)
+		return
+	}
+	if n != m.Journal.Lines || prev != m.Journal.Head {
+		v.add("journal", false, "%s has %d lines ending in %s; the manifest says %d lines ending in %s: lines were removed or added at the end", JournalFile, n, short(prev), m.Journal.Lines, short(m.Journal.Head))
+		return
+	}
+	v.add("journal", true, "hash chain intact over %d lines, head %s matches the manifest", n, short(prev))
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12] + "…"
+	}
+	return h
+}

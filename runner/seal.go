@@ -1,0 +1,99 @@
+package runner
+
+import (
+	"context"
+	"crypto/rsa"
+	"io/fs"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/openbank-homolog/homolog/evidence"
+)
+
+// seal writes the effective plan into the bundle and signs the manifest
+// with the partner's key.
+func seal(dir string, c Config, sc script, r *evidence.Report, key *rsa.PrivateKey, head string, lines int64) error {
+	plan, err := yaml.Marshal(c)
+	if err != nil {
+		return err
+	}
+	header := "# The effective plan of this run: scenarios.yaml after HOMOLOG_* variables and flags.\n"
+	if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), append([]byte(header), plan...), 0o644); err != nil {
+		return err
+	}
+	feats, err := hashFeatures(sc)
+	if err != nil {
+		return err
+	}
+	m := &evidence.Manifest{
+		RunID: r.RunID, Tool: r.Tool, Target: r.Target, ClientID: r.ClientID, Operator: r.Operator, Signoff: r.Signoff,
+		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, ClockOffset: evidence.ClockOffsetOf(r),
+		Features: feats, FeaturesSource: sc.source, FeaturesCommit: featuresCommit(sc),
+		Plan:   evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256},
+		Status: r.Status, Complete: r.Complete, IncompleteReason: r.IncompleteReason, ExitCode: r.ExitCode,
+		Journal: evidence.JournalInfo{Lines: lines, Head: head},
+	}
+	return evidence.Seal(dir, m, key)
+}
+
+func hashFeatures(sc script) ([]evidence.HashedFile, error) {
+	var out []evidence.HashedFile
+	for _, p := range sc.paths {
+		data, err := fs.ReadFile(sc.fsys, p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, evidence.HashedFile{Path: p, SHA256: evidence.SHA256(data)})
+	}
+	return out, nil
+}
+
+// featuresCommit is the git commit of a features folder on disk, with
+// "+dirty" when it has uncommitted changes; "" when unknown (no git, not a
+// repository, or the built-in script, whose commit is the tool's).
+func featuresCommit(sc script) string {
+	if sc.source == "built-in" {
+		// The script is embedded: its commit is the binary's, when the
+		// go command stamped one (go build in a git checkout does).
+		return buildCommit()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "git", "-C", sc.source, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	commit := strings.TrimSpace(string(out))
+	status, err := exec.CommandContext(ctx, "git", "-C", sc.source, "status", "--porcelain", "--", ".").Output()
+	if err == nil && len(strings.TrimSpace(string(status))) > 0 {
+		commit += "+dirty"
+	}
+	return commit
+}
+
+func buildCommit() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev, dirty string
+	for _, kv := range bi.Settings {
+		switch kv.Key {
+		case "vcs.revision":
+			rev = kv.Value
+		case "vcs.modified":
+			if kv.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev == "" {
+		return ""
+	}
+	return rev + dirty
+}
