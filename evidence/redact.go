@@ -183,14 +183,27 @@ func (r *Redactor) Body(body []byte) []byte {
 	return []byte(r.String(string(body)))
 }
 
+// jwkPrivate are the members of a JSON Web Key that hold private material
+// (RFC 7518 §6.3.2, §6.4); a private key in JWK form is a private key.
+var jwkPrivate = []string{"d", "p", "q", "dp", "dq", "qi", "k", "oth"}
+
 func (r *Redactor) value(v any, key *string) any {
 	switch t := v.(type) {
 	case map[string]any:
-		for k, vv := range t {
-			k := k
-			t[k] = r.value(vv, &k)
+		if _, isJWK := t["kty"]; isJWK {
+			for _, m := range jwkPrivate {
+				if pv, ok := t[m]; ok {
+					b, _ := json.Marshal(pv)
+					t[m] = r.Fingerprint(string(b))
+				}
+			}
 		}
-		return t
+		out := make(map[string]any, len(t))
+		for k, vv := range t {
+			// Keys are text too: a server can put anything in them.
+			out[r.String(k)] = r.value(vv, &k)
+		}
+		return out
 	case []any:
 		for i, vv := range t {
 			t[i] = r.value(vv, key)

@@ -44,6 +44,9 @@ type Options struct {
 	Version string           // tool version for the bundle
 	Now     func() time.Time // nil → time.Now
 	DirFS   func(string) fs.FS
+	// Transport carries the run's HTTP (nil → http.DefaultTransport); the
+	// evidence recorder wraps it. Tests use it to inject faults.
+	Transport http.RoundTripper
 }
 
 // Result is how a run ended.
@@ -108,7 +111,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
-	hc := &http.Client{Transport: rec.Transport(nil), Timeout: 60 * time.Second}
+	hc := &http.Client{Transport: rec.Transport(opts.Transport), Timeout: 60 * time.Second}
 	client, err := stone.New(stone.Options{
 		Endpoints: tgt.endpoints, ClientID: tgt.clientID, PrivateKey: tgt.key,
 		UserAgent: userAgent(c, opts.Version), HTTPClient: hc, Now: now,
