@@ -117,6 +117,8 @@ func (s *Simulator) buildRoutes() router {
 	rt.add(http.MethodGet, "/_sim/clients/{id}/fixtures", false, s.handleFixtures)
 	rt.add(http.MethodGet, "/_sim/clock", false, s.handleClock)
 	rt.add(http.MethodPost, "/_sim/clock/advance", false, s.handleClockAdvance)
+	s.webhookRoutes(&rt)
+	s.faultRoutes(&rt)
 	return rt
 }
 
@@ -138,7 +140,11 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logf("simulator: %s %s -> %d (request %s)", r.Method, r.URL.Path, sw.status, rc.id)
 	}()
 
+	if s.faults.inject(sw, r) {
+		return
+	}
 	s.locked(func() { s.st.settleDue(rc.now) })
+	s.hooks.kick()
 
 	rte, allowed := s.routes.match(r)
 	if rte == nil {

@@ -44,6 +44,8 @@ type Options struct {
 	SigningKey  *rsa.PrivateKey  // signs access tokens; nil → generate RSA 2048 at New
 	FinishAfter time.Duration    // delay APPROVED→FINISHED for internal transfers; 0 → 100ms; negative → immediately
 	Logf        func(format string, args ...any)
+	Faults      Faults       // injected failures; zero value = none (see faults.go)
+	HTTPClient  *http.Client // delivers webhooks; nil → a client with a 10 s timeout
 }
 
 // Client is a partner application registered with the simulator, as Stone
@@ -52,6 +54,7 @@ type Client struct {
 	ID          string         // ClientID (UUID string in practice, any non-empty string accepted)
 	PublicKey   *rsa.PublicKey // verifies client assertions and consent JWTs
 	RedirectURI string         // registered consent redirect URI; "" → "https://partner.example/consent/callback"
+	WebhookURL  string         // where webhooks are POSTed; "" → none are delivered (they are still listed)
 }
 
 // Fixtures tell a test runner what the seeded world looks like for one client.
@@ -91,6 +94,12 @@ type Simulator struct {
 	srvMu sync.Mutex
 	srv   *http.Server
 	ln    net.Listener
+
+	// faults decides, before routing, whether a request is answered with
+	// an injected failure (faults.go).
+	faults *faultInjector
+	// hooks owns webhook signing keys and delivery (webhooks.go).
+	hooks *webhooks
 }
 
 // New returns an independent simulator with an empty world; call Register to
@@ -123,6 +132,12 @@ func New(opts Options) (*Simulator, error) {
 	}
 	s.pages = pages
 	s.st = newStore(s.newID)
+	if s.faults, err = newFaultInjector(opts.Faults); err != nil {
+		return nil, err
+	}
+	if s.hooks, err = newWebhooks(s); err != nil {
+		return nil, err
+	}
 	s.routes = s.buildRoutes()
 	return s, nil
 }

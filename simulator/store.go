@@ -25,6 +25,7 @@ type store struct {
 	pending        []*transfer // APPROVED or SCHEDULED, waiting for their due time
 	clients        map[string]*clientRec
 	idem           map[string]*idemEntry
+	events         []*event // every webhook-worthy state change, in order (events.go)
 
 	codeSeq int // account codes
 	docSeq  int // CPF/CNPJ bases
