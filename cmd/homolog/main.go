@@ -73,7 +73,7 @@ func newRoot(s streams) *cobra.Command {
 		SilenceErrors: true,
 		Version:       version(),
 	}
-	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
+	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
 	return root
 }
 
