@@ -21,6 +21,13 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first Ctrl-C asks the run to stop and seal its bundle as
+		// incomplete; restoring the default handler lets a second one
+		// stop the process at once.
+		<-ctx.Done()
+		stop()
+	}()
 	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv})
 	stop()
 	os.Exit(code)
