@@ -82,7 +82,7 @@ func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
 			continue
 		}
 		steps, scenarios := astIndex(doc.Feature)
-		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: strings.TrimSpace(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
+		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: dedent(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
 		for _, pk := range f.Pickles {
 			es := &evidence.Scenario{ID: pk.Id, Name: pk.Name}
 			for _, t := range pk.Tags {
@@ -185,4 +185,14 @@ func tagNames(tags []*messages.Tag) []string {
 		out = append(out, t.Name)
 	}
 	return out
+}
+
+// dedent trims the indentation Gherkin keeps in descriptions, so reports
+// show the prose as written.
+func dedent(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "\n")
 }
