@@ -1,0 +1,196 @@
+package stone
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// maxTransferDescription is the request limit in Stone's reference (the
+// object page says 140; the request page, which is what is validated, 200).
+const maxTransferDescription = 200
+
+// InternalTransferRequest is a Stone→Stone transfer (stone-api.md §5.1).
+type InternalTransferRequest struct {
+	AccountID         string // source account
+	Amount            int64  // centavos, > 0
+	TargetAccountCode string // digits only
+	Description       string // optional, ≤ 200 characters
+	ScheduledTo       string // yyyy-mm-dd, optional
+}
+
+// internalTransferBody is the documented wire form of the request.
+type internalTransferBody struct {
+	AccountID string `json:"account_id"`
+	Amount    int64  `json:"amount"`
+	Target    struct {
+		Account struct {
+			AccountCode string `json:"account_code"`
+		} `json:"account"`
+	} `json:"target"`
+	Description string `json:"description,omitempty"`
+	ScheduledTo string `json:"scheduled_to,omitempty"`
+}
+
+// InternalTransferTargetAccount is the destination account.
+type InternalTransferTargetAccount struct {
+	AccountCode string `json:"account_code"`
+}
+
+// InternalTransferTargetEntity is the destination account's owner.
+type InternalTransferTargetEntity struct {
+	Name string `json:"name"`
+}
+
+// InternalTransferTarget is the destination of an internal transfer.
+type InternalTransferTarget struct {
+	Account InternalTransferTargetAccount `json:"account"`
+	Entity  InternalTransferTargetEntity  `json:"entity"`
+}
+
+// InternalTransfer is Stone's internal transfer resource. Nullable strings
+// decode null as ""; nullable times are pointers so "never happened" stays
+// distinguishable from the zero time.
+type InternalTransfer struct {
+	ID                       string                 `json:"id"`
+	AccountID                string                 `json:"account_id"`
+	Amount                   int64                  `json:"amount"`
+	Fee                      int64                  `json:"fee"`
+	Status                   string                 `json:"status"` // CREATED, APPROVED, SCHEDULED, FINISHED, FAILED, REJECTED, EXPIRED, CANCELLED
+	Description              string                 `json:"description"`
+	CreatedBy                string                 `json:"created_by"`
+	ApprovedBy               string                 `json:"approved_by"`
+	RejectedBy               string                 `json:"rejected_by"`
+	FailureReasonCode        string                 `json:"failure_reason_code"`
+	FailureReasonDescription string                 `json:"failure_reason_description"`
+	ScheduledTo              string                 `json:"scheduled_to"`
+	TargetAccountCode        string                 `json:"target_account_code"`
+	TargetAccountOwnerName   string                 `json:"target_account_owner_name"`
+	Target                   InternalTransferTarget `json:"target"`
+	CreatedAt                time.Time              `json:"created_at"`
+	ApprovedAt               *time.Time             `json:"approved_at"`
+	FinishedAt               *time.Time             `json:"finished_at"`
+	FailedAt                 *time.Time             `json:"failed_at"`
+	RejectedAt               *time.Time             `json:"rejected_at"`
+	CancelledAt              *time.Time             `json:"cancelled_at"`
+	ApprovalExpiredAt        *time.Time             `json:"approval_expired_at"`
+	SettledAt                *time.Time             `json:"settled_at"`
+}
+
+// InternalTransferListParams filters GET /internal_transfers.
+type InternalTransferListParams struct {
+	AccountID string
+	Status    string
+	Limit     int
+	After     string
+	Before    string
+}
+
+// InternalTransferPage is one page of internal transfers.
+type InternalTransferPage struct {
+	Cursor Cursor             `json:"cursor"`
+	Data   []InternalTransfer `json:"data"`
+}
+
+// validate checks what Stone would reject anyway, before anything is sent,
+// so a typo in a scenario fails with the field named instead of a 400.
+func (r InternalTransferRequest) validate(op string) error {
+	if r.Amount <= 0 {
+		return fmt.Errorf("stone: %s: amount must be positive (centavos), got %d", op, r.Amount)
+	}
+	if strings.TrimSpace(r.AccountID) == "" {
+		return fmt.Errorf("stone: %s: account_id is required", op)
+	}
+	if r.TargetAccountCode == "" {
+		return fmt.Errorf("stone: %s: target.account.account_code is required", op)
+	}
+	if !isDigits(r.TargetAccountCode) {
+		return fmt.Errorf("stone: %s: target.account.account_code must contain digits only, got %q", op, r.TargetAccountCode)
+	}
+	if n := utf8.RuneCountInString(r.Description); n > maxTransferDescription {
+		return fmt.Errorf("stone: %s: description is %d characters, at most %d allowed", op, n, maxTransferDescription)
+	}
+	if r.ScheduledTo != "" {
+		if _, err := time.Parse(time.DateOnly, r.ScheduledTo); err != nil {
+			return fmt.Errorf("stone: %s: scheduled_to must be yyyy-mm-dd, got %q", op, r.ScheduledTo)
+		}
+	}
+	return nil
+}
+
+// isDigits mirrors Stone's ^\d+$ for account codes (ASCII digits only).
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// CreateInternalTransfer requests a transfer. idempotencyKey is trimmed; ""
+// uses NewID(). Stone answers 202: the transfer may still fail later, or
+// wait in CREATED for the owner's approval on a consented account.
+func (c *Client) CreateInternalTransfer(ctx context.Context, req InternalTransferRequest, idempotencyKey string) (*InternalTransfer, error) {
+	const op = "create internal transfer"
+	if err := req.validate(op); err != nil {
+		return nil, err
+	}
+	key, err := c.idempotencyKey(op, idempotencyKey)
+	if err != nil {
+		return nil, err
+	}
+	var body internalTransferBody
+	body.AccountID = req.AccountID
+	body.Amount = req.Amount
+	body.Target.Account.AccountCode = req.TargetAccountCode
+	body.Description = req.Description
+	body.ScheduledTo = req.ScheduledTo
+	h := http.Header{}
+	h.Set(IdempotencyHeader, key)
+	var t InternalTransfer
+	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: "/internal_transfers", body: body, header: h}, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// InternalTransfer fetches one internal transfer by id.
+func (c *Client) InternalTransfer(ctx context.Context, id string) (*InternalTransfer, error) {
+	const op = "get internal transfer"
+	esc, err := escapeID(op, "transfer id", id)
+	if err != nil {
+		return nil, err
+	}
+	var t InternalTransfer
+	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/internal_transfers/" + esc}, &t); err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// ListInternalTransfers lists internal transfers; empty filters are not sent.
+func (c *Client) ListInternalTransfers(ctx context.Context, p InternalTransferListParams) (*InternalTransferPage, error) {
+	const op = "list internal transfers"
+	if p.Limit < 0 {
+		return nil, fmt.Errorf("stone: %s: limit must not be negative, got %d", op, p.Limit)
+	}
+	q := url.Values{}
+	setIf(q, "account_id", p.AccountID)
+	setIf(q, "status", p.Status)
+	if p.Limit > 0 {
+		q.Set("limit", strconv.Itoa(p.Limit))
+	}
+	setIf(q, "after", p.After)
+	setIf(q, "before", p.Before)
+	var page InternalTransferPage
+	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/internal_transfers", query: q}, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
