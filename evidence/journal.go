@@ -20,6 +20,7 @@ const (
 	EventScenarioStart = "scenario_start"
 	EventStepStart     = "step_start"
 	EventHTTP          = "http"
+	EventWebhook       = "webhook"
 	EventStepEnd       = "step_end"
 	EventScenarioEnd   = "scenario_end"
 	EventRunEnd        = "run_end"

@@ -3,6 +3,7 @@ package evidence
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
@@ -168,6 +169,35 @@ func (r *Recorder) ScenarioFinished(id, status, blockedBy, errText string) error
 	}
 	r.mu.Unlock()
 	_, err := r.journal.Append(EventScenarioEnd, id, "", map[string]any{"status": status, "blocked_by": blockedBy, "error": errText})
+	return err
+}
+
+// WebhookReceived records a webhook delivery as it arrives: headers,
+// outcome and the verified payload, redacted. Webhooks arrive on their own
+// schedule, so they belong to the run, not to a step; the journal's order
+// places them among the steps.
+func (r *Recorder) WebhookReceived(w *Webhook, headers http.Header, payload []byte) error {
+	w.ReceivedAt = r.now().UTC()
+	w.Headers = r.red.Headers(headers)
+	if len(payload) > 0 {
+		w.Payload = string(r.red.Body(payload))
+	}
+	w.Error = r.red.String(w.Error)
+	r.mu.Lock()
+	if r.finished {
+		r.mu.Unlock()
+		return nil
+	}
+	if r.report != nil {
+		r.report.Webhooks = append(r.report.Webhooks, w)
+	}
+	r.mu.Unlock()
+	seq, err := r.journal.Append(EventWebhook, "", "", w)
+	if err == nil {
+		r.mu.Lock()
+		w.Seq = seq
+		r.mu.Unlock()
+	}
 	return err
 }
 

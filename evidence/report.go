@@ -38,6 +38,23 @@ type Report struct {
 	Summary          Summary     `json:"summary"`
 	Features         []*Feature  `json:"features"`
 	Setup            []*Exchange `json:"setup_exchanges,omitempty"` // HTTP made outside any step (fixtures discovery)
+	Webhooks         []*Webhook  `json:"webhooks,omitempty"`        // webhooks received during the run, in arrival order
+}
+
+// Webhook is one webhook delivery received during the run, after
+// decryption and signature check, redacted like every exchange.
+type Webhook struct {
+	Seq        int64               `json:"seq"`
+	ReceivedAt time.Time           `json:"received_at"`
+	EventID    string              `json:"event_id"`
+	EventType  string              `json:"event_type"`
+	TargetType string              `json:"target_type,omitempty"`
+	TargetID   string              `json:"target_id,omitempty"`
+	Outcome    string              `json:"outcome"` // accepted | duplicate | rejected
+	Error      string              `json:"error,omitempty"`
+	Status     int                 `json:"status"` // what the receiver answered
+	Headers    map[string][]string `json:"headers,omitempty"`
+	Payload    string              `json:"payload,omitempty"` // the verified claims, redacted
 }
 
 // Tool identifies the program that produced the bundle.
