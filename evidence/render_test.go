@@ -118,6 +118,9 @@ func richReport() *Report {
 		ClientID: "client-123", Operator: `qa "ops" <qa@example.com>`,
 		StartedAt: t0, FinishedAt: at(42500), Status: "failed", Complete: true, ExitCode: 1,
 		Features: []*Feature{authFeature, pixFeature}, Setup: []*Exchange{setup},
+		Webhooks: []*Webhook{{Seq: 40, ReceivedAt: t0.Add(3 * time.Second), EventID: "7919b78a", EventType: "cash_out_internal_transfer_finished",
+			TargetType: "internal_transfer_finished", TargetID: "tr-1", Outcome: "accepted", Status: 200},
+			{Seq: 41, ReceivedAt: t0.Add(4 * time.Second), EventID: "<script>alert(1)</script>", EventType: "x", Outcome: "rejected", Error: "signature does not verify", Status: 400}},
 	}
 	r.Summarize()
 	return r
