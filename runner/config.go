@@ -224,6 +224,9 @@ func (c Config) Validate() error {
 	if c.Concurrency < 1 || c.Concurrency > 64 {
 		return c.fieldErr("concurrency", "%d is out of range (1 to 64)", c.Concurrency)
 	}
+	if err := checkTags(c.Tags); err != nil {
+		return c.fieldErr("tags", "%v", err)
+	}
 	if c.Timeout <= 0 {
 		return c.fieldErr("timeout", "must be positive")
 	}

@@ -80,3 +80,14 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestTags(t *testing.T) {
+	for _, ok := range []string{"", "@a", "@a,@b", "@a&&~@b", " @stage-1 , @stage-2 ", "~@slow"} {
+		assert.NoError(t, checkTags(ok), ok)
+	}
+	for _, bad := range []string{"@a &&", "@a || @b", "(@a)", "@a,,@b", "not @a", "&&"} {
+		assert.Error(t, checkTags(bad), bad)
+	}
+	assert.Equal(t, "@read-only", requireTag("", "@read-only"))
+	assert.Equal(t, "@a&&@read-only,@b&&~@x&&@read-only", requireTag("@a,@b&&~@x", "@read-only"))
+}

@@ -79,7 +79,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	tags := c.Tags
 	if c.Target == TargetProduction {
 		// Production is a read-only smoke test: nothing that moves money.
-		tags = joinTags("@read-only", tags)
+		tags = requireTag(tags, "@read-only")
+	}
+	if c.Target != TargetSimulator {
+		// Scenarios that drive the simulator's test controls (its clock,
+		// another bank's behaviour) cannot run against Stone.
+		tags = requireTag(tags, "~@simulator-only")
 	}
 
 	sc, err := loadScript(c, dirFS)
@@ -354,13 +359,6 @@ func (h *hooks) summary(r *evidence.Report) {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
-}
-
-func joinTags(a, b string) string {
-	if b == "" {
-		return a
-	}
-	return a + " && (" + b + ")"
 }
 
 func newRunID() string {

@@ -140,6 +140,7 @@ func TestConfigErrors(t *testing.T) {
 		{"malformed feature", func(c *Config) { c.Features.Dir = "testdata/broken" }, []string{"01-broken.feature", "(4:"}},
 		{"unknown feature in order", func(c *Config) { c.Features.Order = []string{"01-authenticate", "05-pix"} }, []string{"features.order[1]", "05-pix.feature"}},
 		{"no scenario matches tags", func(c *Config) { c.Tags = "@no-such-tag" }, []string{"tags", "@no-such-tag"}},
+		{"malformed tags", func(c *Config) { c.Tags = "@stage-1 || @stage-2" }, []string{"tags", "not a tag term"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

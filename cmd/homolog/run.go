@@ -73,7 +73,7 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 	f := cmd.Flags()
 	f.StringVar(&configPath, "config", defaultConfig, "the plan file")
 	f.StringVar(&target, "target", "", "simulator, sandbox or production (overrides the plan)")
-	f.StringVar(&tags, "tags", "", `godog tag expression, e.g. "@stage-1 || @stage-2"`)
+	f.StringVar(&tags, "tags", "", `godog tag expression: @tag, ~@tag (not), && (and), "," (or); e.g. "@stage-1,@stage-2"`)
 	f.StringVar(&out, "out", "", "folder for the bundle (default ./reports)")
 	f.StringVar(&operator, "operator", "", "who runs this homologation (recorded in the bundle)")
 	f.IntVar(&concurrency, "concurrency", 1, "scenarios run at once")
