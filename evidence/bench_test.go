@@ -1,0 +1,51 @@
+package evidence
+
+import (
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkRedactBody measures redaction of a typical token response and a
+// statement page: it runs on every exchange, before anything is written.
+func BenchmarkRedactBody(b *testing.B) {
+	r := NewRedactor([]byte("bench"), RedactOptions{JSONPaths: []string{"data.*.counter_party.entity.name"}})
+	token := []byte(`{"access_token":"` + testJWT + `","expires_in":900,"token_type":"bearer","scope":"a b c"}`)
+	entry := `{"amount":-1600,"balance_after":9998300,"balance_before":9999900,"counter_party":{"account":{"account_code":"58859","branch_code":"1","institution":"16501555"},"entity":{"name":"João","document":"12345678901"}},"id":"5357781a-c318-41aa-80eb-269df1b65ba3","operation":"debit","status":"FINISHED","type":"internal"}`
+	page := []byte(`{"cursor":{"after":"x","before":null,"limit":25},"data":[` + strings.Repeat(entry+",", 24) + entry + `]}`)
+	b.Run("token", func(b *testing.B) {
+		b.SetBytes(int64(len(token)))
+		for b.Loop() {
+			r.Body(token)
+		}
+	})
+	b.Run("statement-page", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		for b.Loop() {
+			r.Body(page)
+		}
+	})
+	h := http.Header{"Authorization": {"Bearer " + testJWT}, "Content-Type": {"application/json"}, "X-Request-Id": {"abc"}}
+	b.Run("headers", func(b *testing.B) {
+		for b.Loop() {
+			r.Headers(h)
+		}
+	})
+}
+
+// BenchmarkJournalAppend measures one hash-chained, unbuffered journal line.
+func BenchmarkJournalAppend(b *testing.B) {
+	j, err := OpenJournal(filepath.Join(b.TempDir(), JournalFile), time.Now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	data := map[string]any{"status": "passed", "error": ""}
+	for b.Loop() {
+		if _, err := j.Append(EventStepEnd, "12", "14", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
