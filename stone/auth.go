@@ -148,7 +148,9 @@ func (c *Client) fetchToken(ctx context.Context) (*Token, error) {
 	}
 	received := c.now()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, wrap(op, newTokenError(resp.StatusCode, resp.Header, req.Method, req.URL.Path, data))
+		e := newTokenError(resp.StatusCode, resp.Header, req.Method, req.URL.Path, data)
+		e.received = received
+		return nil, wrap(op, e)
 	}
 	var body struct {
 		AccessToken string `json:"access_token"`

@@ -1,7 +1,3 @@
-// Package stone is a client for Stone's Open Banking API ("Stone Banking
-// API"): private_key_jwt authentication against Keycloak, accounts and
-// statements, consent links and internal transfers. It sends exactly the
-// forms documented in stone-api.md and knows nothing of the simulator.
 package stone
 
 import (
@@ -163,11 +159,49 @@ type call struct {
 	query  url.Values
 	body   any // JSON-encoded when non-nil
 	header http.Header
+	accept string // Accept header; "" → application/json
+	// notModified lets a 304 through as a response instead of an *Error,
+	// for the endpoints Stone documents with If-None-Match.
+	notModified bool
+}
+
+// response is what exchange read: enough for callers that need more than
+// the decoded JSON (a 304, an ETag, a PDF).
+type response struct {
+	status int
+	header http.Header
+	body   []byte
 }
 
 // do sends r through the authenticated client and decodes a 2xx JSON body
 // into out (when out is non-nil). Non-2xx responses become *Error.
 func (c *Client) do(ctx context.Context, r call, out any) error {
+	resp, err := c.exchange(ctx, r)
+	if err != nil {
+		return err
+	}
+	return decodeBody(r.op, resp, out)
+}
+
+// decodeBody decodes a JSON body into out; out == nil ignores the body
+// (204 answers, and 200 {} where nothing is documented in it).
+func decodeBody(op string, resp *response, out any) error {
+	if out == nil {
+		return nil
+	}
+	if len(bytes.TrimSpace(resp.body)) == 0 {
+		return fmt.Errorf("stone: %s: empty response body (status %d)", op, resp.status)
+	}
+	if err := json.Unmarshal(resp.body, out); err != nil {
+		return fmt.Errorf("stone: %s: decode response: %w", op, err)
+	}
+	return nil
+}
+
+// exchange sends r through the authenticated client and returns the
+// response read in full. Every attempt is exactly one request: the client
+// never retries, so the evidence shows each attempt as the runner made it.
+func (c *Client) exchange(ctx context.Context, r call) (*response, error) {
 	u := c.endpoints.APIURL + apiPrefix + r.path
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
@@ -176,14 +210,14 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return fmt.Errorf("stone: %s: encode request: %w", r.op, err)
+			return nil, fmt.Errorf("stone: %s: encode request: %w", r.op, err)
 		}
 		// bytes.Reader lets net/http set GetBody, so the body survives a redirect.
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
 	if err != nil {
-		return fmt.Errorf("stone: %s: build request: %w", r.op, err)
+		return nil, fmt.Errorf("stone: %s: build request: %w", r.op, err)
 	}
 	for k, vs := range r.header {
 		for _, v := range vs {
@@ -191,33 +225,31 @@ func (c *Client) do(ctx context.Context, r call, out any) error {
 		}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	accept := r.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 
 	resp, err := c.api.Do(req)
 	if err != nil {
-		return wrap(r.op, err)
+		return nil, wrap(r.op, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return fmt.Errorf("stone: %s: read response: %w", r.op, err)
+		return nil, fmt.Errorf("stone: %s: read response: %w", r.op, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return wrap(r.op, newAPIError(resp.StatusCode, resp.Header, req.Method, req.URL.Path, data))
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	if !ok && !(r.notModified && resp.StatusCode == http.StatusNotModified) {
+		e := newAPIError(resp.StatusCode, resp.Header, req.Method, req.URL.Path, data)
+		e.received = c.now()
+		return nil, wrap(r.op, e)
 	}
-	if out == nil {
-		return nil
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return fmt.Errorf("stone: %s: empty response body (status %d)", r.op, resp.StatusCode)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("stone: %s: decode response: %w", r.op, err)
-	}
-	return nil
+	return &response{status: resp.StatusCode, header: resp.Header, body: data}, nil
 }
 
 // escapeID escapes one path segment and rejects an empty id, which would

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -19,6 +20,12 @@ type Error struct {
 	RequestID string          // x-request-id response header
 	Method    string          // what was called
 	Path      string          // path without query
+
+	// What RetryAfter needs: the raw Retry-After and Date headers, and the
+	// injected clock's time when the answer arrived.
+	retryAfter string
+	date       string
+	received   time.Time
 }
 
 const (
@@ -52,7 +59,8 @@ func (e *Error) Error() string {
 // newAPIError decodes an API error body leniently: Stone's bodies vary by
 // endpoint and a proxy in between may answer with HTML.
 func newAPIError(status int, h http.Header, method, path string, body []byte) *Error {
-	e := &Error{Status: status, RequestID: h.Get("x-request-id"), Method: method, Path: path}
+	e := &Error{Status: status, RequestID: h.Get("x-request-id"), Method: method, Path: path,
+		retryAfter: h.Get("Retry-After"), date: h.Get("Date")}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
 		e.Reason = snippetJSON(body)
@@ -88,7 +96,8 @@ func newAPIError(status int, h http.Header, method, path string, body []byte) *E
 // newTokenError decodes a Keycloak error {"error","error_description"}. A body
 // that carries an access_token is never echoed, whatever its status.
 func newTokenError(status int, h http.Header, method, path string, body []byte) *Error {
-	e := &Error{Status: status, RequestID: h.Get("x-request-id"), Method: method, Path: path}
+	e := &Error{Status: status, RequestID: h.Get("x-request-id"), Method: method, Path: path,
+		retryAfter: h.Get("Retry-After"), date: h.Get("Date")}
 	var kc struct {
 		Error       string          `json:"error"`
 		Description json.RawMessage `json:"error_description"`

@@ -82,10 +82,11 @@ type InternalTransfer struct {
 	SettledAt                *time.Time             `json:"settled_at"`
 }
 
-// InternalTransferListParams filters GET /internal_transfers.
+// InternalTransferListParams filters GET /internal_transfers: every filter
+// the reference page documents (account_id, status, limit, after, before).
 type InternalTransferListParams struct {
 	AccountID string
-	Status    string
+	Status    string // the page allows only scheduled ones ("SCHEDULE[D]"); passed through as given
 	Limit     int
 	After     string
 	Before    string
@@ -137,11 +138,21 @@ func isDigits(s string) bool {
 // uses NewID(). Stone answers 202: the transfer may still fail later, or
 // wait in CREATED for the owner's approval on a consented account.
 func (c *Client) CreateInternalTransfer(ctx context.Context, req InternalTransferRequest, idempotencyKey string) (*InternalTransfer, error) {
-	const op = "create internal transfer"
+	return c.postInternalTransfer(ctx, "create internal transfer", "/internal_transfers", req, idempotencyKey)
+}
+
+// DryRunInternalTransfer simulates a transfer (fee, target owner, status)
+// without moving money: POST /dry_run/internal_transfers → 200, same body,
+// same shape, and the idempotency key header Stone documents for it.
+func (c *Client) DryRunInternalTransfer(ctx context.Context, req InternalTransferRequest, idempotencyKey string) (*InternalTransfer, error) {
+	return c.postInternalTransfer(ctx, "dry run internal transfer", "/dry_run/internal_transfers", req, idempotencyKey)
+}
+
+func (c *Client) postInternalTransfer(ctx context.Context, op, path string, req InternalTransferRequest, idempotencyKey string) (*InternalTransfer, error) {
 	if err := req.validate(op); err != nil {
 		return nil, err
 	}
-	key, err := c.idempotencyKey(op, idempotencyKey)
+	h, err := c.idempotencyHeader(op, idempotencyKey)
 	if err != nil {
 		return nil, err
 	}
@@ -151,13 +162,29 @@ func (c *Client) CreateInternalTransfer(ctx context.Context, req InternalTransfe
 	body.Target.Account.AccountCode = req.TargetAccountCode
 	body.Description = req.Description
 	body.ScheduledTo = req.ScheduledTo
-	h := http.Header{}
-	h.Set(IdempotencyHeader, key)
 	var t InternalTransfer
-	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: "/internal_transfers", body: body, header: h}, &t); err != nil {
+	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: path, body: body, header: h}, &t); err != nil {
 		return nil, err
 	}
 	return &t, nil
+}
+
+// CancelInternalTransfer cancels a scheduled transfer: POST …/cancel → 204
+// (the reference page; Stone's Go SDK uses DELETE).
+func (c *Client) CancelInternalTransfer(ctx context.Context, id string) error {
+	return c.action(ctx, "cancel internal transfer", "internal_transfers", id, "cancel")
+}
+
+// ApproveInternalTransfer approves a transfer waiting in CREATED → 204.
+// Stone reserves approval for the account owner; a partner app usually
+// gets 403, which is itself what a homologation step may need to show.
+func (c *Client) ApproveInternalTransfer(ctx context.Context, id string) error {
+	return c.action(ctx, "approve internal transfer", "internal_transfers", id, "approve")
+}
+
+// RejectInternalTransfer rejects a transfer waiting in CREATED → 204.
+func (c *Client) RejectInternalTransfer(ctx context.Context, id string) error {
+	return c.action(ctx, "reject internal transfer", "internal_transfers", id, "reject")
 }
 
 // InternalTransfer fetches one internal transfer by id.
