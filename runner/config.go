@@ -39,6 +39,7 @@ type Config struct {
 	Owner       OwnerConfig     `yaml:"owner"`
 	Fixtures    FixturesConfig  `yaml:"fixtures"`
 	Redact      RedactConfig    `yaml:"redact"`
+	Webhooks    WebhooksConfig  `yaml:"webhooks"`
 	Out         string          `yaml:"out"`
 
 	// Source names where the config came from, for error messages;
@@ -92,9 +93,37 @@ type OwnerConfig struct {
 // FixturesConfig names what already exists in Stone's sandbox for the
 // application; the simulator supplies its own.
 type FixturesConfig struct {
-	OwnAccountID       string   `yaml:"own_account_id"`
-	ConsentedAccountID string   `yaml:"consented_account_id"`
-	TransferTargets    []string `yaml:"transfer_targets"`
+	OwnAccountID       string           `yaml:"own_account_id"`
+	ConsentedAccountID string           `yaml:"consented_account_id"`
+	TransferTargets    []string         `yaml:"transfer_targets"`
+	TEDTarget          *TEDTargetConfig `yaml:"ted_target"`
+	PixKey             string           `yaml:"pix_key"`
+	StaticBRCode       string           `yaml:"static_brcode"`
+	Barcodes           BarcodesConfig   `yaml:"barcodes"`
+}
+
+// TEDTargetConfig is a bank account at another institution for TEDs.
+type TEDTargetConfig struct {
+	InstitutionCode string `yaml:"institution_code"`
+	BranchCode      string `yaml:"branch_code"`
+	AccountCode     string `yaml:"account_code"`
+	AccountType     string `yaml:"account_type"`
+	Name            string `yaml:"name"`
+	Document        string `yaml:"document"`
+	DocumentType    string `yaml:"document_type"`
+}
+
+// BarcodesConfig names test boletos in the sandbox.
+type BarcodesConfig struct {
+	Payable string `yaml:"payable"`
+	Paid    string `yaml:"paid"`
+}
+
+// WebhooksConfig is where the run listens for Stone's webhooks. Against
+// the simulator it listens on a free local port by itself; against Stone
+// the address must be reachable at the webhook URI registered with Stone.
+type WebhooksConfig struct {
+	Listen string `yaml:"listen"` // HOST:PORT; empty = no webhooks (simulator: 127.0.0.1:0)
 }
 
 // RedactConfig adds to the built-in redaction rules.

@@ -95,7 +95,18 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
-	tgt, err := openTarget(ctx, c, opts.Env)
+	var hooksSrv *webhookServer
+	if listen := webhookListen(c); listen != "" {
+		if hooksSrv, err = listenWebhooks(listen); err != nil {
+			return Result{ExitCode: ExitConfig}, &ConfigError{File: c.Source, Field: "webhooks.listen", Err: err}
+		}
+		defer hooksSrv.close()
+	}
+	webhookURL := ""
+	if hooksSrv != nil {
+		webhookURL = hooksSrv.URL()
+	}
+	tgt, err := openTarget(c, opts.Env, webhookURL)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -109,12 +120,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	redKey := make([]byte, 32)
 	if _, err := rand.Read(redKey); err != nil {
-		return Result{ExitCode: ExitConfig}, fmt.Errorf("runner: redaction key: %w", err)
+		return abandon(dir, fmt.Errorf("runner: redaction key: %w", err))
 	}
 	red := evidence.NewRedactor(redKey, evidence.RedactOptions{Headers: c.Redact.Headers, JSONPaths: c.Redact.JSONPaths})
 	rec, err := evidence.NewRecorder(evidence.RecorderOptions{Dir: dir, Now: now, Redactor: red})
 	if err != nil {
-		return Result{ExitCode: ExitConfig}, err
+		return abandon(dir, err)
 	}
 	hc := &http.Client{Transport: rec.Transport(opts.Transport), Timeout: 60 * time.Second}
 	client, err := stone.New(stone.Options{
@@ -122,16 +133,24 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		UserAgent: userAgent(c, opts.Version), HTTPClient: hc, Now: now,
 	})
 	if err != nil {
-		return Result{ExitCode: ExitConfig}, &ConfigError{File: c.Source, Field: "client", Err: err}
+		return abandon(dir, &ConfigError{File: c.Source, Field: "client", Err: err})
 	}
-	session, err := steps.NewSession(steps.Config{
+	stepsCfg := steps.Config{
 		Client: client, Owner: tgt.owner(client, hc), Fixtures: tgt.fixtures, RunID: runID,
 		NewID:      uuid.NewString,
 		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
-		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait,
-	})
+		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,
+		NoInbox: "webhooks.listen is not set: set it to an address reachable at the webhook URI registered with Stone",
+	}
+	if hooksSrv != nil {
+		if err := hooksSrv.serve(client, tgt.key, rec); err != nil {
+			return abandon(dir, &ConfigError{File: c.Source, Field: "webhooks", Err: err})
+		}
+		stepsCfg.Inbox = hooksSrv.inbox
+	}
+	session, err := steps.NewSession(stepsCfg)
 	if err != nil {
-		return Result{ExitCode: ExitConfig}, err
+		return abandon(dir, err)
 	}
 
 	report := &evidence.Report{
@@ -372,4 +391,24 @@ func userAgent(c Config, version string) string {
 		return c.Client.UserAgent
 	}
 	return "homolog/" + version
+}
+
+// webhookListen is where the run receives webhooks: the plan's address, or
+// a free local port against the simulator, which delivers to it directly.
+func webhookListen(c Config) string {
+	if c.Webhooks.Listen != "" {
+		return c.Webhooks.Listen
+	}
+	if c.Target == TargetSimulator {
+		return "127.0.0.1:0"
+	}
+	return ""
+}
+
+// abandon removes a bundle folder started before a configuration error
+// was found, so that no half-written bundle is left behind, and returns
+// the error.
+func abandon(dir string, err error) (Result, error) {
+	_ = os.RemoveAll(dir)
+	return Result{ExitCode: ExitConfig}, err
 }

@@ -44,10 +44,10 @@ type target struct {
 
 // openTarget starts the in-process simulator or prepares Stone's sandbox or
 // production.
-func openTarget(ctx context.Context, c Config, env Env) (*target, error) {
+func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 	switch c.Target {
 	case TargetSimulator:
-		return openSimulator(c)
+		return openSimulator(c, webhookURL)
 	case TargetSandbox, TargetProduction:
 		key, err := LoadKey(c, env)
 		if err != nil {
@@ -68,11 +68,8 @@ func openTarget(ctx context.Context, c Config, env Env) (*target, error) {
 		}
 		t := &target{
 			name: c.Target, endpoints: eps, clientID: c.Client.ID, key: key,
-			fixtures: steps.Fixtures{
-				OwnAccountID: c.Fixtures.OwnAccountID, ConsentedAccountID: c.Fixtures.ConsentedAccountID,
-				TransferTargets: c.Fixtures.TransferTargets, RedirectURI: c.Client.RedirectURI,
-			},
-			poll: time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
+			fixtures: configFixtures(c),
+			poll:     time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
 			close: func() error { return nil },
 		}
 		t.owner = func(sc *stone.Client, _ *http.Client) steps.Owner {
@@ -83,7 +80,53 @@ func openTarget(ctx context.Context, c Config, env Env) (*target, error) {
 	return nil, c.fieldErr("target", "unknown target %q", c.Target)
 }
 
-func openSimulator(c Config) (*target, error) {
+// configFixtures are the fixtures scenarios.yaml names.
+func configFixtures(c Config) steps.Fixtures {
+	f := c.Fixtures
+	fx := steps.Fixtures{
+		OwnAccountID: f.OwnAccountID, ConsentedAccountID: f.ConsentedAccountID, TransferTargets: f.TransferTargets,
+		RedirectURI: c.Client.RedirectURI, PixKey: f.PixKey, StaticBRCode: f.StaticBRCode,
+		PayableBarcode: f.Barcodes.Payable, PaidBarcode: f.Barcodes.Paid,
+	}
+	if t := f.TEDTarget; t != nil {
+		fx.TEDTarget = &steps.TEDTarget{InstitutionCode: t.InstitutionCode, BranchCode: t.BranchCode, AccountCode: t.AccountCode,
+			AccountType: t.AccountType, Name: t.Name, Document: t.Document, DocumentType: t.DocumentType}
+	}
+	return fx
+}
+
+// overlay sets every non-empty field of over on base: the plan's fixtures
+// override the simulator's seeded ones, which is how a test points a run at
+// something that is not there.
+func overlay(base, over steps.Fixtures) steps.Fixtures {
+	if over.OwnAccountID != "" {
+		base.OwnAccountID = over.OwnAccountID
+	}
+	if over.ConsentedAccountID != "" {
+		base.ConsentedAccountID = over.ConsentedAccountID
+	}
+	if len(over.TransferTargets) > 0 {
+		base.TransferTargets = over.TransferTargets
+	}
+	if over.TEDTarget != nil {
+		base.TEDTarget = over.TEDTarget
+	}
+	if over.PixKey != "" {
+		base.PixKey = over.PixKey
+	}
+	if over.StaticBRCode != "" {
+		base.StaticBRCode = over.StaticBRCode
+	}
+	if over.PayableBarcode != "" {
+		base.PayableBarcode = over.PayableBarcode
+	}
+	if over.PaidBarcode != "" {
+		base.PaidBarcode = over.PaidBarcode
+	}
+	return base
+}
+
+func openSimulator(c Config, webhookURL string) (*target, error) {
 	var key *rsa.PrivateKey
 	var err error
 	if c.Client.PrivateKeyFile != "" {
@@ -105,23 +148,15 @@ func openSimulator(c Config) (*target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runner: simulator: %w", err)
 	}
-	fx, err := sim.Register(simulator.Client{ID: clientID, PublicKey: &key.PublicKey, RedirectURI: redirect})
+	fx, err := sim.Register(simulator.Client{ID: clientID, PublicKey: &key.PublicKey, RedirectURI: redirect, WebhookURL: webhookURL})
 	if err != nil {
 		return nil, fmt.Errorf("runner: simulator: %w", err)
 	}
 	if err := sim.Start(""); err != nil {
 		return nil, fmt.Errorf("runner: start simulator: %w", err)
 	}
-	// The plan's fixtures, where given, override the seeded ones: that is
-	// how a test points a run at an account that is not there.
-	fixtures := steps.Fixtures{OwnAccountID: fx.OwnAccountID, TransferTargets: fx.TransferTargets, RedirectURI: fx.RedirectURI}
-	if c.Fixtures.OwnAccountID != "" {
-		fixtures.OwnAccountID = c.Fixtures.OwnAccountID
-	}
-	if len(c.Fixtures.TransferTargets) > 0 {
-		fixtures.TransferTargets = c.Fixtures.TransferTargets
-	}
-	fixtures.ConsentedAccountID = c.Fixtures.ConsentedAccountID
+	fixtures := overlay(simulatorFixtures(fx), configFixtures(c))
+	fixtures.RedirectURI = fx.RedirectURI
 	t := &target{
 		name: TargetSimulator, endpoints: stone.SingleHostEndpoints(sim.URL()), clientID: clientID, key: key,
 		fixtures: fixtures,

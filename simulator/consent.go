@@ -90,7 +90,7 @@ type consentOutcome struct {
 // decideConsent applies the owner's decision and builds the redirect back to
 // the partner: session_metadata flattened into the query (strings as they
 // are, anything else as JSON), then consent_result and resource_id.
-func (s *Simulator) decideConsent(req consentRequest, decision string) (consentOutcome, error) {
+func (s *Simulator) decideConsent(req consentRequest, decision string, now time.Time) (consentOutcome, error) {
 	var out consentOutcome
 	switch decision {
 	case "approve":
@@ -98,6 +98,12 @@ func (s *Simulator) decideConsent(req consentRequest, decision string) (consentO
 		out.ConsentResult, out.ResourceID = "approved", req.account.ID
 		if req.client.consented[req.account.ID] {
 			out.ConsentResult = "already_granted"
+		} else if acc, ok := s.st.accounts[req.account.ID]; ok {
+			// Stone notifies the application of a new consent (§3.3), with
+			// the link's session_metadata, so it can match the redirect.
+			s.st.emit(&event{Type: "consent_requested", TargetType: "paymentaccount", TargetID: acc.ID, AccountID: acc.ID,
+				Data: snapshot(acc), DetailPath: "/api/v1/accounts/" + acc.ID, At: s.st.stamp(now),
+				Extra: map[string]any{"session_metadata": req.metadata}})
 		}
 		req.client.consented[req.account.ID] = true
 		s.mu.Unlock()
@@ -139,7 +145,7 @@ func (s *Simulator) handleConsentForm(w http.ResponseWriter, r *http.Request, rc
 		s.renderConsentError(w, err)
 		return
 	}
-	out, err := s.decideConsent(req, r.PostForm.Get("decision"))
+	out, err := s.decideConsent(req, r.PostForm.Get("decision"), rc.now)
 	if err != nil {
 		s.renderConsentError(w, err)
 		return
@@ -183,7 +189,7 @@ func (s *Simulator) handleOwnerConsent(w http.ResponseWriter, r *http.Request, r
 	req, err := s.checkConsentLink(q, rc.now)
 	if err == nil {
 		var out consentOutcome
-		if out, err = s.decideConsent(req, in.Decision); err == nil {
+		if out, err = s.decideConsent(req, in.Decision, rc.now); err == nil {
 			jsonReply(http.StatusOK, out).write(w)
 			return
 		}

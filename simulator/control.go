@@ -7,22 +7,31 @@ import (
 )
 
 // The /_sim/ routes are test controls outside Stone's namespace: what only the
-// account owner can do in Stone's app (consent, approve a cash-out), and the
-// simulator's clock. They need no token: the owner is not the partner.
+// account owner can do in Stone's app (consent, approve a cash-out), what
+// other banks and payers do (return a TED, pay a boleto or a PIX charge), and
+// the simulator's clock. They need no token: the owner is not the partner.
 //
-//	POST /_sim/owner/consent                          {"link","decision"} → 200 {consent_result,resource_id,redirect}
-//	POST /_sim/owner/internal_transfers/{id}/approve  → 204 (CREATED → APPROVED/SCHEDULED), 404, 409
-//	POST /_sim/owner/internal_transfers/{id}/reject   → 204 (CREATED → REJECTED), 404, 409
-//	GET  /_sim/clients/{id}/fixtures                  → 200 Fixtures, 404
-//	GET  /_sim/clock                                  → 200 {"now"}
-//	POST /_sim/clock/advance                          {"duration":"15m"} → 200 {"now"}
+//	POST /_sim/owner/consent                     {"link","decision"} → 200 {consent_result,resource_id,redirect}
+//	POST /_sim/owner/{kind}/{id}/approve         → 204 (CREATED → APPROVED/SCHEDULED/CONFIRMED), 404, 409
+//	POST /_sim/owner/{kind}/{id}/reject          → 204 (CREATED → REJECTED; PIX → CANCELLED), 404, 409
+//	     kind: internal_transfers | external_transfers | payments | pix_payments
+//	POST /_sim/external_transfers/{id}/refund    {"reason_code":"1"} → 200 TED (REFUNDED now, or when it finishes)
+//	POST /_sim/payments/{id}/refund              {"reason_code":"63"} → 200 payment (likewise)
+//	POST /_sim/pix_payments/{id}/refund          → 200 PIX (REFUNDED now, or instead of settling)
+//	POST /_sim/barcode_payment_invoices/{id}/pay {"amount"?} → 200 boleto (REGISTERED → SETTLED, credit on the account)
+//	POST /_sim/pix_payment_invoices/{id}/pay     {"amount"?,"payer"?} → 200 invoice (ACTIVE → PAID, inbound PIX credit)
+//	GET  /_sim/clients/{id}/fixtures             → 200 Fixtures, 404
+//	GET  /_sim/fixtures/barcodes                 → 200 [BarcodeFixture] (valid today on the simulator clock)
+//	GET  /_sim/clock                             → 200 {"now"}
+//	POST /_sim/clock/advance                     {"duration":"15m"} → 200 {"now"}
 
-func (s *Simulator) handleOwnerApprove(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	s.ownerDecision(w, r, rc, true)
-}
-
-func (s *Simulator) handleOwnerReject(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	s.ownerDecision(w, r, rc, false)
+func (s *Simulator) controlRoutes(rt *router) {
+	rt.add(http.MethodPost, "/_sim/owner/consent", false, s.handleOwnerConsent)
+	rt.add(http.MethodPost, "/_sim/owner/{kind}/{id}/{action}", false, s.handleOwnerDecision)
+	s.simMoneyRoutes(rt)
+	rt.add(http.MethodGet, "/_sim/clients/{id}/fixtures", false, s.handleFixtures)
+	rt.add(http.MethodGet, "/_sim/clock", false, s.handleClock)
+	rt.add(http.MethodPost, "/_sim/clock/advance", false, s.handleClockAdvance)
 }
 
 // handleFixtures lets a runner that only reaches the simulator over HTTP

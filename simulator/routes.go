@@ -103,23 +103,49 @@ func (s *Simulator) buildRoutes() router {
 	rt.add(http.MethodGet, "/api/v1/accounts/{id}/statement", true, s.handleStatement)
 	rt.add(http.MethodGet, "/api/v1/accounts/{id}/statement/entries/{entry}", true, s.handleAccountEntry)
 	rt.add(http.MethodGet, "/api/v1/statement/entries/{entry}", true, s.handleEntry)
+	rt.add(http.MethodGet, "/api/v1/accounts/{id}/fees", true, s.handleFees)
+	rt.add(http.MethodGet, "/api/v1/accounts/{id}/fees/{fee_type}", true, s.handleFee)
+	rt.add(http.MethodGet, "/api/v1/accounts/{id}/schedulings", true, s.handleSchedulings)
+	rt.add(http.MethodGet, "/api/v1/schedulings/calendar", true, s.handleCalendar)
+
+	rt.add(http.MethodGet, "/api/v1/accounts/{id}/operations", true, s.handleListOperations)
+	rt.add(http.MethodPost, "/api/v1/accounts/{id}/operations/actions/approve", true, s.handleBatchApprove)
+	rt.add(http.MethodPost, "/api/v1/accounts/{id}/operations/actions/cancel", true, s.handleBatchCancel)
+	rt.add(http.MethodGet, "/api/v1/accounts/{id}/operations/{operation_id}", true, s.handleGetOperation)
 
 	rt.add(http.MethodPost, "/api/v1/internal_transfers", true, s.idempotent(s.handleCreateTransfer))
 	rt.add(http.MethodGet, "/api/v1/internal_transfers", true, s.handleListTransfers)
 	rt.add(http.MethodGet, "/api/v1/internal_transfers/{id}", true, s.handleGetTransfer)
+	rt.add(http.MethodPost, "/api/v1/dry_run/internal_transfers", true, s.idempotent(s.handleDryRunTransfer))
+
+	rt.add(http.MethodPost, "/api/v1/external_transfers", true, s.idempotent(s.handleCreateExternalTransfer))
+	rt.add(http.MethodGet, "/api/v1/external_transfers", true, s.handleListExternalTransfers)
+	rt.add(http.MethodGet, "/api/v1/external_transfers/{id}", true, s.handleGetExternalTransfer)
+	rt.add(http.MethodPost, "/api/v1/dry_run/external_transfers", true, s.idempotent(s.handleDryRunExternalTransfer))
+
+	s.moneyRoutes(&rt)
+	s.opActionRoutes(&rt)
 
 	rt.add(http.MethodGet, "/consentimento", false, s.handleConsentPage)
 	rt.add(http.MethodPost, "/consentimento", false, s.handleConsentForm)
 
-	rt.add(http.MethodPost, "/_sim/owner/consent", false, s.handleOwnerConsent)
-	rt.add(http.MethodPost, "/_sim/owner/internal_transfers/{id}/approve", false, s.handleOwnerApprove)
-	rt.add(http.MethodPost, "/_sim/owner/internal_transfers/{id}/reject", false, s.handleOwnerReject)
-	rt.add(http.MethodGet, "/_sim/clients/{id}/fixtures", false, s.handleFixtures)
-	rt.add(http.MethodGet, "/_sim/clock", false, s.handleClock)
-	rt.add(http.MethodPost, "/_sim/clock/advance", false, s.handleClockAdvance)
+	s.controlRoutes(&rt)
 	s.webhookRoutes(&rt)
 	s.faultRoutes(&rt)
 	return rt
+}
+
+// opActionRoutes are the per-operation approve, reject and cancel routes of
+// every kind that has them; cancel answers DELETE as well as POST because
+// Stone's Go SDK cancels with DELETE.
+func (s *Simulator) opActionRoutes(rt *router) {
+	for _, k := range []*opKind{kindInternal(), kindExternal(), kindPayment()} {
+		base := "/api/v1/" + k.name + "/{id}/"
+		rt.add(http.MethodPost, base+"approve", true, s.opActionHandler(k, actApprove))
+		rt.add(http.MethodPost, base+"reject", true, s.opActionHandler(k, actReject))
+		rt.add(http.MethodPost, base+"cancel", true, s.opActionHandler(k, actCancel))
+		rt.add(http.MethodDelete, base+"cancel", true, s.opActionHandler(k, actCancel))
+	}
 }
 
 // ServeHTTP serves every simulated host. Before routing it applies every state

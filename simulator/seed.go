@@ -66,6 +66,14 @@ func (s *Simulator) Register(c Client) (Fixtures, error) {
 
 func (f Fixtures) clone() Fixtures {
 	f.TransferTargets = append([]string(nil), f.TransferTargets...)
+	f.TEDTargets = append([]TEDTarget(nil), f.TEDTargets...)
+	f.PixKeys = append([]PixKeyFixture(nil), f.PixKeys...)
+	f.Barcodes = append([]BarcodeFixture(nil), f.Barcodes...)
+	types := make(map[string][]string, len(f.InvoiceTypes))
+	for k, v := range f.InvoiceTypes {
+		types[k] = append([]string(nil), v...)
+	}
+	f.InvoiceTypes = types
 	return f
 }
 
@@ -112,7 +120,28 @@ func (st *store) seed(c Client, now time.Time, n int) Fixtures {
 	for i := range 5 {
 		st.seedEntry(third, others[rng.IntN(len(others))], rng, start.Add(time.Duration(30+i*6)*day+14*time.Hour))
 	}
+	st.seedMoney(&fx, own, third, others, now)
 	return fx
+}
+
+// seedMoney gives the client what money movement needs: boleto products
+// (bill_of_exchange and tuition_payment only on the own account, so the
+// consented one shows product_not_enabled), a PIX key on the own account
+// and on one Stone counterparty, and the TED, PIX and barcode fixtures.
+func (st *store) seedMoney(fx *Fixtures, own, third *account, others []*account, now time.Time) {
+	own.invoiceTypes = invoiceTypes()
+	third.invoiceTypes = []string{"deposit", "proposal"}
+	for _, o := range others {
+		o.invoiceTypes = []string{"deposit", "proposal"}
+	}
+	fx.InvoiceTypes = map[string][]string{own.ID: own.invoiceTypes, third.ID: third.invoiceTypes}
+	fx.OwnPixKey = st.addPixEntry(own, st.newID(), "random_key", now).Key
+	stoneKey := st.dictOfAccount(others[0], st.newID(), "random_key")
+	fx.PixKeys = pixKeyFixtures(stoneKey)
+	first := dictSeeds()[0]
+	fx.StaticBRCode = brCode{key: first.key, amount: 1_500, name: first.name, city: "SAO PAULO", txid: "HOMOLOG0001"}.encode()
+	fx.TEDTargets = tedTargets()
+	fx.Barcodes = barcodeFixtures(now)
 }
 
 // seedEntry moves a plausible amount between a and other: mostly sales coming

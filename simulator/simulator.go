@@ -34,6 +34,7 @@ const (
 	tokenPath          = realmPath + tokenSuffix
 	defaultRedirectURI = "https://partner.example/consent/callback"
 	defaultFinishAfter = 100 * time.Millisecond
+	defaultApprovalTTL = 24 * time.Hour
 	maxBodyBytes       = 1 << 20
 )
 
@@ -42,10 +43,14 @@ type Options struct {
 	Now         func() time.Time // nil → time.Now; ALL time reads go through it (tests inject a fake clock)
 	NewID       func() string    // nil → uuid.NewString; used for every generated id
 	SigningKey  *rsa.PrivateKey  // signs access tokens; nil → generate RSA 2048 at New
-	FinishAfter time.Duration    // delay APPROVED→FINISHED for internal transfers; 0 → 100ms; negative → immediately
-	Logf        func(format string, args ...any)
-	Faults      Faults       // injected failures; zero value = none (see faults.go)
-	HTTPClient  *http.Client // delivers webhooks; nil → a client with a 10 s timeout
+	FinishAfter time.Duration    // delay of every asynchronous step (APPROVED→FINISHED, CONFIRMED→MONEY_RESERVED→SETTLED, boleto CREATED→REGISTERED, ...); 0 → 100ms; negative → immediately
+	// ApprovalExpiry is how long a cash-out created on a consented account
+	// waits in CREATED for its owner before it EXPIRES (a scheduled one also
+	// expires at the end of its scheduled day); 0 → 24h.
+	ApprovalExpiry time.Duration
+	Logf           func(format string, args ...any)
+	Faults         Faults       // injected failures; zero value = none (see faults.go)
+	HTTPClient     *http.Client // delivers webhooks; nil → a client with a 10 s timeout
 }
 
 // Client is a partner application registered with the simulator, as Stone
@@ -64,6 +69,15 @@ type Fixtures struct {
 	ThirdPartyAccountID string   `json:"third_party_account_id"` // visible only after its owner consents
 	TransferTargets     []string `json:"transfer_targets"`       // account_codes of other Stone accounts, valid internal transfer targets
 	RedirectURI         string   `json:"redirect_uri"`
+
+	TEDTargets   []TEDTarget      `json:"ted_targets"`   // bank accounts at other institutions; the one with ReturnedWith is always returned (REFUNDED)
+	PixKeys      []PixKeyFixture  `json:"pix_keys"`      // DICT keys of other people (other banks, then a Stone account); Refunds marks the one whose bank returns every PIX
+	OwnPixKey    string           `json:"own_pix_key"`   // a random key already registered on the own account
+	StaticBRCode string           `json:"static_brcode"` // a static BR Code (amount 15.00) paying PixKeys[0]
+	Barcodes     []BarcodeFixture `json:"barcodes"`      // test barcodes: payable, paid, unpayable, divergent, ... (barcodes.go)
+	// InvoiceTypes lists, per account id, the boleto invoice types that
+	// account may issue; the others answer 422 product_not_enabled.
+	InvoiceTypes map[string][]string `json:"invoice_types"`
 }
 
 // ErrClientConflict is returned by Register when the client id is already
@@ -131,7 +145,11 @@ func New(opts Options) (*Simulator, error) {
 		return nil, err
 	}
 	s.pages = pages
-	s.st = newStore(s.newID)
+	expiry := opts.ApprovalExpiry
+	if expiry <= 0 {
+		expiry = defaultApprovalTTL
+	}
+	s.st = newStore(s.newID, s.finishAfter, expiry)
 	if s.faults, err = newFaultInjector(opts.Faults); err != nil {
 		return nil, err
 	}
@@ -194,6 +212,9 @@ func (s *Simulator) Start(addr string) error {
 			s.logf("simulator: serve: %v", err)
 		}
 	}()
+	// A served simulator keeps delivering due webhook retries while it waits
+	// for requests (webhooks.go).
+	s.hooks.start("http://" + ln.Addr().String())
 	return nil
 }
 
@@ -216,6 +237,7 @@ func (s *Simulator) Close() error {
 	}
 	err := s.srv.Close()
 	s.srv, s.ln = nil, nil
+	s.hooks.stop()
 	if err != nil {
 		return fmt.Errorf("simulator: close: %w", err)
 	}

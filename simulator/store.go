@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"crypto/rsa"
+	"encoding/json"
 	"time"
 )
 
@@ -20,12 +21,27 @@ type store struct {
 	accounts       map[string]*account
 	accountsByCode map[string]*account
 	entries        map[string]*entry
-	transfers      map[string]*transfer
-	transferOrder  []*transfer
-	pending        []*transfer // APPROVED or SCHEDULED, waiting for their due time
+	ops            map[string]cashOut // every cash-out by id (transfers, payments, PIX)
+	opOrder        []cashOut          // creation order, for lists and cursors
+	jobs           jobQueue           // timed transitions of every state machine (scheduler.go)
+	jobSeq         int64
 	clients        map[string]*clientRec
 	idem           map[string]*idemEntry
 	events         []*event // every webhook-worthy state change, in order (events.go)
+
+	dict          map[string]*dictEntry // PIX keys of every bank, by key (dict.go)
+	pixEntries    map[string]*pixEntry  // keys registered through the API, by id
+	pixEntryOrder []*pixEntry
+	pixInvoices   map[string]*pixInvoice
+	pixInvOrder   []*pixInvoice
+	inbound       map[string]*inboundPix
+	pixRefunds    []*pixRefund       // returns of inbound PIX (pix_refunds.go)
+	boletos       map[string]*boleto // issued boletos, by id and by barcode
+	boletoCodes   map[string]*boleto
+	boletoOrder   []*boleto
+
+	step           time.Duration // delay of each asynchronous step (Options.FinishAfter)
+	approvalExpiry time.Duration // how long a CREATED cash-out waits for its owner
 
 	codeSeq int // account codes
 	docSeq  int // CPF/CNPJ bases
@@ -41,16 +57,26 @@ type clientRec struct {
 
 func (c *clientRec) subjectID() string { return "application:" + c.ID }
 
-func newStore(newID func() string) *store {
-	return &store{
+func newStore(newID func() string, step, approvalExpiry time.Duration) *store {
+	st := &store{
 		newID:          newID,
 		accounts:       map[string]*account{},
 		accountsByCode: map[string]*account{},
 		entries:        map[string]*entry{},
-		transfers:      map[string]*transfer{},
+		ops:            map[string]cashOut{},
 		clients:        map[string]*clientRec{},
 		idem:           map[string]*idemEntry{},
+		dict:           map[string]*dictEntry{},
+		pixEntries:     map[string]*pixEntry{},
+		pixInvoices:    map[string]*pixInvoice{},
+		inbound:        map[string]*inboundPix{},
+		boletos:        map[string]*boleto{},
+		boletoCodes:    map[string]*boleto{},
+		step:           step,
+		approvalExpiry: approvalExpiry,
 	}
+	st.seedDict()
+	return st
 }
 
 // stamp is the time a mutation happens at: the request's clock reading, but
@@ -79,11 +105,16 @@ type account struct {
 	OwnerID       string `json:"owner_id"`
 	OwnerName     string `json:"owner_name"`
 
-	seq         int64
-	balance     int64
-	ownerClient string   // client id for an application's own account, "" otherwise
-	entries     []*entry // oldest first
+	seq          int64
+	balance      int64
+	ownerClient  string   // client id for an application's own account, "" otherwise
+	entries      []*entry // oldest first
+	invoiceTypes []string // boleto invoice types enabled for issuance (invoices.go)
 }
+
+// person reports whether the account belongs to a person (CPF) rather than
+// an organization, which decides limits such as PIX keys per account.
+func (a *account) person() bool { return len(a.OwnerDocument) == 11 }
 
 // entry is a statement entry; exported fields are exactly Stone's JSON.
 type entry struct {
@@ -106,6 +137,21 @@ type entry struct {
 	seq       int64
 	at        time.Time
 	accountID string
+	extra     map[string]any // members only some entry types have (barcode, refund_reason_code, ...)
+}
+
+// MarshalJSON adds an entry type's own members to the common ones.
+func (e entry) MarshalJSON() ([]byte, error) {
+	type plain entry
+	b, err := json.Marshal(plain(e))
+	if err != nil || len(e.extra) == 0 {
+		return b, err
+	}
+	more, err := json.Marshal(e.extra)
+	if err != nil || len(more) <= 2 {
+		return b, err
+	}
+	return append(append(b[:len(b)-1], ','), more[1:]...), nil
 }
 
 type counterParty struct {
@@ -116,7 +162,9 @@ type counterParty struct {
 		InstitutionName string `json:"institution_name"`
 	} `json:"account"`
 	Entity struct {
-		Name string `json:"name"`
+		Name         string `json:"name"`
+		Document     string `json:"document,omitempty"`
+		DocumentType string `json:"document_type,omitempty"`
 	} `json:"entity"`
 }
 
@@ -164,31 +212,53 @@ func (st *store) accessible(c *clientRec, id string) (*account, bool) {
 
 // move is the only way money moves: one debit and one credit, both chained on
 // their account's balance, so balance_after = balance_before + amount holds.
-func (st *store) move(from, to *account, amount int64, at time.Time, desc, opID string) {
-	st.post(from, -amount, to, at, desc, opID)
-	st.post(to, amount, from, at, desc, opID)
+func (st *store) move(from, to *account, amount int64, at time.Time, desc, opID string) (debit, credit *entry) {
+	debit = st.post(from, -amount, to, at, desc, opID)
+	credit = st.post(to, amount, from, at, desc, opID)
+	return debit, credit
 }
 
 func (st *store) post(a *account, amount int64, other *account, at time.Time, desc, opID string) *entry {
+	return st.postEntry(a, posting{amount: amount, cp: counterPartyOf(other), typ: "internal", desc: desc, opID: opID}, at)
+}
+
+// posting is one statement line to write: amount is the operation amount,
+// signed (negative for a debit); fee is charged on top of a debit.
+type posting struct {
+	amount, fee int64
+	cp          counterParty
+	typ, desc   string
+	opID        string
+	extra       map[string]any
+}
+
+// postEntry writes one entry chained on the account's balance, so that
+// balance_after = balance_before + amount always holds, with amount =
+// -(operation_amount + fee_amount) for a debit and operation_amount -
+// fee_amount for a credit.
+func (st *store) postEntry(a *account, p posting, at time.Time) *entry {
+	total := p.amount - p.fee // a fee makes a debit bigger and a credit smaller
 	e := &entry{
-		Amount:          amount,
+		Amount:          total,
 		BalanceBefore:   a.balance,
-		BalanceAfter:    a.balance + amount,
-		CounterParty:    counterPartyOf(other),
+		BalanceAfter:    a.balance + total,
+		CounterParty:    p.cp,
 		CreatedAt:       ts(at),
-		Description:     desc,
+		Description:     p.desc,
+		FeeAmount:       p.fee,
 		ID:              st.newID(),
 		Operation:       "credit",
-		OperationAmount: amount,
-		OperationID:     opID,
+		OperationAmount: p.amount,
+		OperationID:     p.opID,
 		Status:          "FINISHED",
-		Type:            "internal",
+		Type:            p.typ,
 		seq:             st.next(),
 		at:              at,
 		accountID:       a.ID,
+		extra:           p.extra,
 	}
-	if amount < 0 {
-		e.Operation, e.OperationAmount = "debit", -amount
+	if p.amount < 0 {
+		e.Operation, e.OperationAmount = "debit", -p.amount
 	}
 	a.balance = e.BalanceAfter
 	a.entries = append(a.entries, e)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"time"
 	"unicode/utf8"
 )
 
@@ -71,12 +70,19 @@ func decodeTransferRequest(r *http.Request) (transferRequest, reply, bool) {
 		add("should be at most 200 character(s)", "description")
 	}
 
-	if raw, ok := present(body, "scheduled_to"); ok {
+	// Stone's Postman collection spells it "schedule_to": both are read.
+	name := "scheduled_to"
+	if _, ok := present(body, name); !ok {
+		if _, typo := present(body, "schedule_to"); typo {
+			name = "schedule_to"
+		}
+	}
+	if raw, ok := present(body, name); ok {
 		var v string
 		if json.Unmarshal(raw, &v) != nil {
-			add("must be a date (yyyy-mm-dd)", "scheduled_to")
-		} else if _, err := time.Parse(time.DateOnly, v); err != nil {
-			add("must be a date (yyyy-mm-dd)", "scheduled_to")
+			add("must be a date (yyyy-mm-dd)", name)
+		} else if _, err := parseDay(v); err != nil {
+			add("must be a date (yyyy-mm-dd)", name)
 		} else {
 			req.scheduledTo = &v
 		}

@@ -2,7 +2,9 @@ package simulator
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -13,33 +15,14 @@ const (
 
 // transfer is Stone's internal transfer object (§5.1); exported fields are its JSON.
 type transfer struct {
-	AccountID                string         `json:"account_id"`
-	Amount                   int64          `json:"amount"`
-	ApprovalExpiredAt        *string        `json:"approval_expired_at"`
-	ApprovedAt               *string        `json:"approved_at"`
-	ApprovedBy               *string        `json:"approved_by"`
-	CancelledAt              *string        `json:"cancelled_at"`
-	CreatedAt                string         `json:"created_at"`
-	CreatedBy                string         `json:"created_by"`
-	Description              string         `json:"description"`
-	FailedAt                 *string        `json:"failed_at"`
-	FailureReasonCode        *string        `json:"failure_reason_code"`
-	FailureReasonDescription *string        `json:"failure_reason_description"`
-	Fee                      int64          `json:"fee"`
-	FinishedAt               *string        `json:"finished_at"`
-	ID                       string         `json:"id"`
-	RejectedAt               *string        `json:"rejected_at"`
-	RejectedBy               *string        `json:"rejected_by"`
-	ScheduledTo              *string        `json:"scheduled_to"`
-	SettledAt                *string        `json:"settled_at"`
-	Status                   string         `json:"status"`
-	Target                   transferTarget `json:"target"`
-	TargetAccountCode        string         `json:"target_account_code"`
-	TargetAccountOwnerName   string         `json:"target_account_owner_name"`
+	lifecycle
+	Description            string         `json:"description"`
+	ScheduledTo            *string        `json:"scheduled_to"`
+	Target                 transferTarget `json:"target"`
+	TargetAccountCode      string         `json:"target_account_code"`
+	TargetAccountOwnerName string         `json:"target_account_owner_name"`
 
-	seq      int64
 	targetID string
-	due      time.Time // when an APPROVED/SCHEDULED transfer executes
 }
 
 type transferTarget struct {
@@ -51,6 +34,34 @@ type transferTarget struct {
 	} `json:"entity"`
 }
 
+func (t *transfer) spec() *opKind { return kindInternal() }
+
+// plan: a scheduled_to day still to come waits for the start of that day in
+// Brasília; today or a past day executes now, as Stone does.
+func (t *transfer) plan(st *store, now time.Time) (string, time.Time) {
+	if t.ScheduledTo != nil {
+		if day, err := parseDay(*t.ScheduledTo); err == nil && day.After(now) {
+			return "SCHEDULED", day
+		}
+	}
+	return "APPROVED", now.Add(st.step)
+}
+
+// run settles the transfer. Lack of funds is an outcome, not an HTTP error:
+// the transfer was accepted long before it ran.
+func (t *transfer) run(st *store, at time.Time) {
+	src, dst := st.accounts[t.AccountID], st.accounts[t.targetID]
+	if src.balance < t.Amount+t.Fee {
+		st.failOp(t, at, "1", "Saldo insuficiente.")
+		return
+	}
+	_, credit := st.move(src, dst, t.Amount, at, t.Description, t.ID)
+	t.Status, t.FinishedAt, t.SettledAt = "FINISHED", tsPtr(at), tsPtr(at)
+	st.opEvent(t, "finished", at)
+	st.emit(&event{Type: "cash_in_internal_transfer", TargetType: "internal_transfer", AccountID: dst.ID,
+		Data: snapshot(credit), StatementRef: credit.ID, At: at})
+}
+
 func transferStatuses() []string {
 	return []string{"CREATED", "REJECTED", "EXPIRED", "APPROVED", "SCHEDULED", "FAILED", "FINISHED", "CANCELLED"}
 }
@@ -59,6 +70,16 @@ func transferStatuses() []string {
 // as at Stone: 202 means accepted, and the outcome (FINISHED or FAILED for lack
 // of funds) is read later.
 func (s *Simulator) handleCreateTransfer(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.internalTransfer(w, r, rc, false)
+}
+
+// handleDryRunTransfer validates like a creation and answers 200 with the
+// transfer as it would be, storing and moving nothing.
+func (s *Simulator) handleDryRunTransfer(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.internalTransfer(w, r, rc, true)
+}
+
+func (s *Simulator) internalTransfer(w http.ResponseWriter, r *http.Request, rc *reqCtx, dry bool) {
 	req, rp, ok := decodeTransferRequest(r)
 	if !ok {
 		rp.write(w)
@@ -69,64 +90,78 @@ func (s *Simulator) handleCreateTransfer(w http.ResponseWriter, r *http.Request,
 		if !ok {
 			return unauthorized()
 		}
-		dst, ok := st.accountsByCode[req.targetCode]
+		dst, ok := st.accountsByCode[strings.TrimLeft(req.targetCode, "0")]
 		if !ok {
 			return srnErr(http.StatusUnprocessableEntity, "target_account_not_found")
 		}
 		if dst.ID == src.ID {
 			return srnErr(http.StatusUnprocessableEntity, "cannot_transfer_to_source_account")
 		}
+		if rp, ok := st.checkScheduleLimit(req.scheduledTo, rc.now); !ok {
+			return rp
+		}
 		now := st.stamp(rc.now)
 		t := &transfer{
-			AccountID:              src.ID,
-			Amount:                 req.amount,
-			CreatedAt:              ts(now),
-			CreatedBy:              rc.client.subjectID(),
 			Description:            req.description,
-			ID:                     st.newID(),
 			ScheduledTo:            req.scheduledTo,
-			Status:                 "CREATED",
 			TargetAccountCode:      dst.AccountCode,
 			TargetAccountOwnerName: dst.OwnerName,
-			seq:                    st.next(),
 			targetID:               dst.ID,
 		}
+		t.AccountID, t.Amount, t.CreatedAt, t.CreatedBy = src.ID, req.amount, ts(now), rc.client.subjectID()
+		t.Fee = st.fee(src.ID, "internal_transfer")
 		t.Target.Account.AccountCode = dst.AccountCode
 		t.Target.Entity.Name = dst.OwnerName
-		st.transfers[t.ID] = t
-		st.transferOrder = append(st.transferOrder, t)
-		// An application moving its own money needs nobody's approval; on a
-		// consented account the owner must approve in Stone's app first.
-		if src.ownerClient == rc.client.ID {
-			st.approve(t, rc.client.subjectID(), now, s.finishAfter)
+		if dry {
+			return dryRunReply(st, t, src, rc.client, now)
 		}
+		t.ID = st.newID()
+		st.addOp(t)
+		st.submit(t, rc.client, now)
 		return jsonReply(http.StatusAccepted, t)
 	})
 }
 
 func (s *Simulator) handleGetTransfer(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
-	s.withStore(w, func(st *store) reply {
-		t, ok := st.transfers[r.PathValue("id")]
-		if !ok {
-			return notFound()
-		}
-		if _, ok := st.accessible(rc.client, t.AccountID); !ok {
-			return unauthorized()
-		}
-		return jsonReply(http.StatusOK, t)
-	})
+	s.getOp(w, r, rc, kindInternal())
 }
 
 // handleListTransfers lists transfers newest first, from one account_id or,
 // without it, from every account the application can access.
 func (s *Simulator) handleListTransfers(w http.ResponseWriter, r *http.Request, rc *reqCtx) {
+	s.listOps(w, r, rc, kindInternal(), transferStatuses())
+}
+
+// getOp serves GET /api/v1/{kind}/{id}: unknown ids are 404, operations of
+// accounts the application cannot see are 403 as everywhere else.
+func (s *Simulator) getOp(w http.ResponseWriter, r *http.Request, rc *reqCtx, k *opKind) {
+	s.withStore(w, func(st *store) reply {
+		op, ok := st.opOf(k, r.PathValue("id"))
+		if !ok {
+			return notFound()
+		}
+		if _, ok := st.accessible(rc.client, op.base().AccountID); !ok {
+			return unauthorized()
+		}
+		return jsonReply(http.StatusOK, op)
+	})
+}
+
+// listOps lists operations of one kind newest first, filtered by account_id,
+// status and a created_at window (start_datetime/end_datetime), with cursors.
+func (s *Simulator) listOps(w http.ResponseWriter, r *http.Request, rc *reqCtx, k *opKind, statuses []string) {
 	q := r.URL.Query()
 	accountID, status := q.Get("account_id"), q.Get("status")
-	if status != "" && !slices.Contains(transferStatuses(), status) {
-		validationErr(fieldError{Error: "is not an internal transfer status", Path: []string{"status"}}).write(w)
+	if status != "" && !slices.Contains(statuses, status) {
+		validationErr(fieldError{Error: "is not a " + k.label + " status", Path: []string{"status"}}).write(w)
 		return
 	}
-	scope := "internal_transfers|" + accountID
+	win, errs := parseWindow(q)
+	if len(errs) > 0 {
+		validationErr(errs...).write(w)
+		return
+	}
+	scope := k.name + "|" + accountID
 	p, rp, ok := parsePage(q, scope, transfersDefaultLimit, transfersMaxLimit)
 	if !ok {
 		rp.write(w)
@@ -138,17 +173,64 @@ func (s *Simulator) handleListTransfers(w http.ResponseWriter, r *http.Request, 
 				return unauthorized()
 			}
 		}
-		var list []*transfer
-		for i := len(st.transferOrder) - 1; i >= 0; i-- {
-			t := st.transferOrder[i]
-			if _, ok := st.accessible(rc.client, t.AccountID); !ok {
+		var list []cashOut
+		for i := len(st.opOrder) - 1; i >= 0; i-- {
+			op := st.opOrder[i]
+			l := op.base()
+			if op.spec().name != k.name {
 				continue
 			}
-			if (accountID == "" || t.AccountID == accountID) && (status == "" || t.Status == status) {
-				list = append(list, t)
+			if _, ok := st.accessible(rc.client, l.AccountID); !ok {
+				continue
+			}
+			if (accountID == "" || l.AccountID == accountID) && (status == "" || l.Status == status) && win.contains(l.created) {
+				list = append(list, op)
 			}
 		}
-		data, cur := paginate(list, func(t *transfer) int64 { return t.seq }, true, p, scope)
-		return jsonReply(http.StatusOK, listResponse[*transfer]{Cursor: cur, Data: append([]*transfer{}, data...)})
+		data, cur := paginate(list, func(op cashOut) int64 { return op.base().seq }, true, p, scope)
+		return jsonReply(http.StatusOK, listResponse[cashOut]{Cursor: cur, Data: append([]cashOut{}, data...)})
 	})
+}
+
+// window is an optional [start, end] time filter.
+type window struct{ start, end *time.Time }
+
+func (w window) contains(t time.Time) bool {
+	return (w.start == nil || !t.Before(*w.start)) && (w.end == nil || !t.After(*w.end))
+}
+
+// parseWindow reads start_datetime/end_datetime (ISO 8601) or, as dates,
+// start_date/end_date (whole days in Brasília).
+func parseWindow(q url.Values) (window, []fieldError) {
+	var w window
+	var errs []fieldError
+	for _, name := range []string{"start_datetime", "end_datetime", "start_date", "end_date"} {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
+		var t time.Time
+		var err error
+		if strings.HasSuffix(name, "_date") {
+			t, err = parseDay(v)
+			if strings.HasPrefix(name, "end") {
+				t = t.AddDate(0, 0, 1).Add(-time.Nanosecond)
+			}
+		} else {
+			t, err = time.Parse(time.RFC3339, v)
+		}
+		if err != nil {
+			errs = append(errs, fieldError{Error: "has invalid format", Path: []string{name}})
+			continue
+		}
+		if strings.HasPrefix(name, "start") {
+			w.start = &t
+		} else {
+			w.end = &t
+		}
+	}
+	if w.start != nil && w.end != nil && w.end.Before(*w.start) {
+		errs = append(errs, fieldError{Error: "must not be before the start", Path: []string{"end_datetime"}})
+	}
+	return w, errs
 }

@@ -30,8 +30,23 @@ type Owner interface {
 	// DecideConsent opens the consent link, takes the decision and returns
 	// what the redirect back to the application carried.
 	DecideConsent(ctx context.Context, link, decision string) (*stone.ConsentResult, error)
-	// ApproveInternalTransfer approves a transfer waiting on the owner.
-	ApproveInternalTransfer(ctx context.Context, id string) error
+	// DecideOperation approves or rejects a cash-out waiting on the owner.
+	DecideOperation(ctx context.Context, op Operation, approve bool) error
+}
+
+// Kinds of operations an owner approves, named as in Stone's paths.
+const (
+	KindInternalTransfer = "internal_transfers"
+	KindExternalTransfer = "external_transfers"
+	KindPayment          = "payments"
+	KindPixPayment       = "pix_payments"
+)
+
+// Operation is a cash-out waiting for the owner's decision.
+type Operation struct {
+	Kind   string
+	ID     string
+	Status func(context.Context) (string, error) // reads its current status
 }
 
 // SimulatorOwner acts as the owner through the simulator's /_sim/ controls,
@@ -56,10 +71,14 @@ func (o SimulatorOwner) DecideConsent(ctx context.Context, link, decision string
 	return &res, nil
 }
 
-// ApproveInternalTransfer implements Owner.
-func (o SimulatorOwner) ApproveInternalTransfer(ctx context.Context, id string) error {
-	if err := o.post(ctx, "/_sim/owner/internal_transfers/"+url.PathEscape(id)+"/approve", nil, nil); err != nil {
-		return fmt.Errorf("owner: approve internal transfer: %w", err)
+// DecideOperation implements Owner.
+func (o SimulatorOwner) DecideOperation(ctx context.Context, op Operation, approve bool) error {
+	action := "reject"
+	if approve {
+		action = "approve"
+	}
+	if err := o.post(ctx, "/_sim/owner/"+op.Kind+"/"+url.PathEscape(op.ID)+"/"+action, nil, nil); err != nil {
+		return fmt.Errorf("owner: %s %s: %w", action, op.Kind, err)
 	}
 	return nil
 }
@@ -137,21 +156,26 @@ func (o PersonOwner) DecideConsent(ctx context.Context, link, decision string) (
 	}
 }
 
-// ApproveInternalTransfer implements Owner.
-func (o PersonOwner) ApproveInternalTransfer(ctx context.Context, id string) error {
-	fmt.Fprintf(o.Out, "\n  ACTION NEEDED — account owner: approve internal transfer %s in the Stone app (\"Aprovar transações\"). Waiting up to %s...\n", id, o.Wait)
+// DecideOperation implements Owner: it asks the person and polls until
+// the operation leaves CREATED.
+func (o PersonOwner) DecideOperation(ctx context.Context, op Operation, approve bool) error {
+	action := "REJECT"
+	if approve {
+		action = "APPROVE"
+	}
+	fmt.Fprintf(o.Out, "\n  ACTION NEEDED — account owner: %s %s %s in the Stone app (\"Aprovar transações\"). Waiting up to %s...\n", action, op.Kind, op.ID, o.Wait)
 	ctx, cancel := context.WithTimeout(ctx, o.Wait)
 	defer cancel()
 	t := time.NewTicker(o.Poll)
 	defer t.Stop()
 	for {
-		tr, err := o.Client.InternalTransfer(ctx, id)
-		if err == nil && tr.Status != "CREATED" {
+		status, err := op.Status(ctx)
+		if err == nil && status != "CREATED" {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("owner: transfer %s still waiting for approval after %s", id, o.Wait)
+			return fmt.Errorf("owner: %s %s still waiting for the owner after %s", op.Kind, op.ID, o.Wait)
 		case <-t.C:
 		}
 	}

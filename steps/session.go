@@ -18,6 +18,7 @@ const (
 	PrereqToken      = "an access token"
 	PrereqOwnAccount = "the application's own account"
 	PrereqConsent    = "the owner's consent to share an account"
+	PrereqWebhooks   = "a webhook receiver"
 )
 
 // Fixtures are what the target already holds for the application. The
@@ -28,6 +29,23 @@ type Fixtures struct {
 	ConsentedAccountID string   // an account already shared with the application, if any
 	TransferTargets    []string // account codes of other Stone accounts for internal transfers
 	RedirectURI        string   // the redirect URI registered for the application
+
+	TEDTarget      *TEDTarget // a bank account at another institution that accepts TEDs
+	PixKey         string     // someone else's PIX key to pay
+	StaticBRCode   string     // a static BR Code to read and pay
+	PayableBarcode string     // a boleto that can be paid
+	PaidBarcode    string     // a boleto that was already paid
+}
+
+// TEDTarget is a bank account at another institution.
+type TEDTarget struct {
+	InstitutionCode string // ISPB (8 digits) or bank number (3 digits)
+	BranchCode      string
+	AccountCode     string
+	AccountType     string // CC, CD, CG, PG, PP
+	Name            string
+	Document        string
+	DocumentType    string // cpf | cnpj
 }
 
 // Config is what a run hands to the steps.
@@ -41,6 +59,9 @@ type Config struct {
 	HTTPClient *http.Client                    // the recorded client, for the stranger's Stone client
 	Poll       time.Duration                   // how often "eventually" steps look again
 	Wait       time.Duration                   // how long they look before failing
+	Now        func() time.Time                // nil → time.Now; dates for scheduling and due dates
+	Inbox      Inbox                           // webhooks received during the run; nil when none can be
+	NoInbox    string                          // why there is no Inbox, for the blocked report
 }
 
 // Session is shared by every scenario of one run. It holds what the ordered
@@ -70,6 +91,9 @@ func NewSession(cfg Config) (*Session, error) {
 		return nil, errors.New("steps: session needs an account owner")
 	case cfg.NewID == nil:
 		return nil, errors.New("steps: session needs an id source")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 100 * time.Millisecond

@@ -26,6 +26,11 @@ func Definitions(s *Session) []Definition {
 	s.accountSteps(add)
 	s.consentSteps(add)
 	s.transferSteps(add)
+	s.tedSteps(add)
+	s.pixSteps(add)
+	s.paymentSteps(add)
+	s.invoiceSteps(add)
+	s.webhookSteps(add)
 	checkSteps(add)
 	return defs
 }

@@ -4,35 +4,80 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/openbank-homolog/homolog/stone"
 )
 
 func (s *Session) transferSteps(add func(string, any)) {
 	add(`^the application transfers (\d+) centavos from (its own|the consented) account to another Stone account$`, onIntStr(func(ctx context.Context, w *World, amount int64, which string) error {
-		if which == "its own" {
-			id, err := s.ensureOwnAccount(ctx, w.scenario)
-			if err != nil {
-				return err
-			}
-			w.accountID = id
-		} else if w.accountID == "" {
-			return errors.New("no consented account: add \"Given the owner has consented to share an account\" before this step")
+		if err := w.prepareTransfer(ctx, amount, which); err != nil {
+			return err
 		}
-		if len(s.cfg.Fixtures.TransferTargets) == 0 {
-			return errors.New("no transfer target: set fixtures.transfer_targets in scenarios.yaml to other Stone account codes")
-		}
-		w.transferReq = stone.InternalTransferRequest{
-			AccountID:         w.accountID,
-			Amount:            amount,
-			TargetAccountCode: s.cfg.Fixtures.TransferTargets[0],
-			Description:       "homolog " + s.cfg.RunID,
-		}
-		// Keys are unique per run: the sandbox remembers keys across runs.
-		w.idemKey = "homolog-" + s.cfg.RunID + "-" + s.cfg.NewID()
 		w.transfer, w.err = s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
 		return w.err
+	}))
+	add(`^the application transfers more than its balance from its own account to another Stone account$`, on(func(ctx context.Context, w *World) error {
+		if err := w.prepareTransfer(ctx, 1, "its own"); err != nil {
+			return err
+		}
+		b, err := s.cfg.Client.Balance(ctx, w.accountID)
+		if err != nil {
+			return err
+		}
+		w.transferReq.Amount = b.Balance + b.BlockedBalance + 1
+		w.transfer, w.err = s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
+		return w.err
+	}))
+	add(`^the application schedules a transfer of (\d+) centavos from its own account to another Stone account for the next business day$`, onInt(func(ctx context.Context, w *World, amount int64) error {
+		if err := w.prepareTransfer(ctx, amount, "its own"); err != nil {
+			return err
+		}
+		day, err := s.nextBusinessDay(ctx, "internal_transfer")
+		if err != nil {
+			return err
+		}
+		w.transferReq.ScheduledTo = day
+		w.transfer, w.err = s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
+		return w.err
+	}))
+	add(`^the application dry-runs a transfer of (\d+) centavos from its own account to another Stone account$`, onInt(func(ctx context.Context, w *World, amount int64) error {
+		if err := w.prepareTransfer(ctx, amount, "its own"); err != nil {
+			return err
+		}
+		w.dryRun, w.err = s.cfg.Client.DryRunInternalTransfer(ctx, w.transferReq, w.idemKey)
+		return w.err
+	}))
+	add(`^the dry run describes a transfer of (\d+) centavos$`, onInt(func(_ context.Context, w *World, amount int64) error {
+		dr, err := need(w.dryRun, "dry run", w.err)
+		if err != nil {
+			return err
+		}
+		if dr.Amount != amount {
+			return fmt.Errorf("the dry run describes %d centavos, want %d", dr.Amount, amount)
+		}
+		return nil
+	}))
+	add(`^the application cancels the transfer$`, on(func(ctx context.Context, w *World) error {
+		tr, err := need(w.transfer, "transfer", w.err)
+		if err != nil {
+			return err
+		}
+		return s.cfg.Client.CancelInternalTransfer(ctx, tr.ID)
+	}))
+	add(`^the transfer has status "([^"]*)"$`, onStr(func(ctx context.Context, w *World, status string) error {
+		tr, err := need(w.transfer, "transfer", w.err)
+		if err != nil {
+			return err
+		}
+		got, err := s.cfg.Client.InternalTransfer(ctx, tr.ID)
+		if err != nil {
+			return err
+		}
+		w.transfer = got
+		if got.Status != status {
+			return fmt.Errorf("transfer %s has status %q, want %q", got.ID, got.Status, status)
+		}
+		return nil
 	}))
 	add(`^the transfer is accepted with status "([^"]*)"$`, onStr(func(_ context.Context, w *World, status string) error {
 		tr, err := need(w.transfer, "transfer", w.err)
@@ -51,51 +96,39 @@ func (s *Session) transferSteps(add func(string, any)) {
 		return nil
 	}))
 	add(`^the transfer eventually has status "([^"]*)"$`, onStr(func(ctx context.Context, w *World, status string) error {
-		tr, err := need(w.transfer, "transfer", w.err)
-		if err != nil {
-			return err
-		}
-		got, err := s.waitTransfer(ctx, tr.ID, status)
-		if got != nil {
-			w.transfer = got
-		}
-		return err
+		return w.awaitTransfer(ctx, status)
 	}))
-	add(`^the account owner approves the transfer$`, on(func(ctx context.Context, w *World) error {
+	add(`^the transfer eventually has status "([^"]*)" with failure reason code "([^"]*)"$`, onStrStr(func(ctx context.Context, w *World, status, code string) error {
+		if err := w.awaitTransfer(ctx, status); err != nil {
+			return err
+		}
+		if w.transfer.FailureReasonCode != code {
+			return fmt.Errorf("transfer %s failed with reason code %q (%s), want %q", w.transfer.ID, w.transfer.FailureReasonCode, w.transfer.FailureReasonDescription, code)
+		}
+		return nil
+	}))
+	add(`^the account owner (approves|rejects) the transfer$`, onStr(func(ctx context.Context, w *World, decision string) error {
 		tr, err := need(w.transfer, "transfer", w.err)
 		if err != nil {
 			return err
 		}
-		return s.cfg.Owner.ApproveInternalTransfer(ctx, tr.ID)
+		return s.cfg.Owner.DecideOperation(ctx, Operation{
+			Kind: KindInternalTransfer, ID: tr.ID,
+			Status: func(ctx context.Context) (string, error) {
+				t, err := s.cfg.Client.InternalTransfer(ctx, tr.ID)
+				if err != nil {
+					return "", err
+				}
+				return t.Status, nil
+			},
+		}, decision == "approves")
 	}))
 	add(`^the statement shows the transfer as one debit of (\d+) centavos$`, onInt(func(ctx context.Context, w *World, amount int64) error {
 		tr, err := need(w.transfer, "transfer", w.err)
 		if err != nil {
 			return err
 		}
-		var found []stone.StatementEntry
-		for e, err := range s.cfg.Client.StatementEntries(ctx, tr.AccountID, stone.StatementParams{Limit: 100, Operation: "debit"}) {
-			if err != nil {
-				return err
-			}
-			if e.OperationID == tr.ID {
-				found = append(found, e)
-			}
-		}
-		switch {
-		case len(found) == 0:
-			return fmt.Errorf("no statement entry for transfer %s", tr.ID)
-		case len(found) > 1:
-			return fmt.Errorf("transfer %s appears %d times in the statement: it was paid more than once", tr.ID, len(found))
-		}
-		e := found[0]
-		if e.Amount != -(amount+e.FeeAmount) || e.OperationAmount != amount {
-			return fmt.Errorf("entry %s: amount %d, operation_amount %d, fee %d; want a debit of %d", e.ID, e.Amount, e.OperationAmount, e.FeeAmount, amount)
-		}
-		if e.BalanceAfter != e.BalanceBefore+e.Amount {
-			return fmt.Errorf("entry %s: balance_after %d != balance_before %d + amount %d", e.ID, e.BalanceAfter, e.BalanceBefore, e.Amount)
-		}
-		return nil
+		return s.oneDebit(ctx, tr.AccountID, tr.ID, amount)
 	}))
 	add(`^the account balance agrees with its statement$`, on(func(ctx context.Context, w *World) error {
 		return s.balanceAgrees(ctx, w.accountID)
@@ -132,44 +165,46 @@ func (s *Session) transferSteps(add func(string, any)) {
 	}))
 }
 
-// waitTransfer polls a transfer until it has status want. It stops early
-// when the transfer reaches another final status, since it will never
-// change again.
-func (s *Session) waitTransfer(ctx context.Context, id, want string) (*stone.InternalTransfer, error) {
-	final := map[string]bool{"FINISHED": true, "FAILED": true, "REJECTED": true, "CANCELLED": true, "EXPIRED": true}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Wait)
-	defer cancel()
-	t := time.NewTicker(s.cfg.Poll)
-	defer t.Stop()
-	var last *stone.InternalTransfer
-	for {
-		tr, err := s.cfg.Client.InternalTransfer(ctx, id)
-		if err == nil {
-			last = tr
-			if tr.Status == want {
-				return tr, nil
-			}
-			if final[tr.Status] {
-				reason := ""
-				if tr.FailureReasonDescription != "" {
-					reason = " (" + tr.FailureReasonDescription + ")"
-				}
-				return tr, fmt.Errorf("transfer %s ended %s%s, want %s", id, tr.Status, reason, want)
-			}
+// prepareTransfer fills the scenario's transfer request: the source
+// account, the first transfer target of the fixtures and a fresh key.
+func (w *World) prepareTransfer(ctx context.Context, amount int64, which string) error {
+	s := w.s
+	if which == "its own" {
+		id, err := s.ensureOwnAccount(ctx, w.scenario)
+		if err != nil {
+			return err
 		}
-		select {
-		case <-ctx.Done():
-			status := "unknown"
-			if last != nil {
-				status = last.Status
-			}
-			if err != nil {
-				return last, fmt.Errorf("transfer %s: still %s after %s: %w", id, status, s.cfg.Wait, err)
-			}
-			return last, fmt.Errorf("transfer %s: still %s after %s, want %s", id, status, s.cfg.Wait, want)
-		case <-t.C:
-		}
+		w.accountID = id
+	} else if w.accountID == "" {
+		return errors.New("no consented account: add \"Given the owner has consented to share an account\" before this step")
 	}
+	if len(s.cfg.Fixtures.TransferTargets) == 0 {
+		return errors.New("no transfer target: set fixtures.transfer_targets in scenarios.yaml to other Stone account codes")
+	}
+	w.transferReq = stone.InternalTransferRequest{
+		AccountID:         w.accountID,
+		Amount:            amount,
+		TargetAccountCode: s.cfg.Fixtures.TransferTargets[0],
+		Description:       "homolog " + s.cfg.RunID,
+	}
+	w.idemKey = w.key()
+	return nil
+}
+
+// awaitTransfer polls the scenario's transfer until it has status want.
+func (w *World) awaitTransfer(ctx context.Context, want string) error {
+	tr, err := need(w.transfer, "transfer", w.err)
+	if err != nil {
+		return err
+	}
+	return w.s.eventually(ctx, "transfer "+tr.ID, want, func(ctx context.Context) (string, string, error) {
+		got, err := w.s.cfg.Client.InternalTransfer(ctx, tr.ID)
+		if err != nil {
+			return "", "", err
+		}
+		w.transfer = got
+		return got.Status, got.FailureReasonDescription, nil
+	})
 }
 
 // balanceAgrees checks that the balance equals the balance_after of the

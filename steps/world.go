@@ -33,6 +33,19 @@ type World struct {
 	idemKey     string
 	transfer    *stone.InternalTransfer
 	replay      *stone.InternalTransfer
+	dryRun      *stone.InternalTransfer
+
+	ted      *stone.ExternalTransfer
+	pix      *stone.OutboundPixPayment
+	brcode   *stone.BRCode
+	pixKeyID string
+	check    *stone.PaymentDryRun
+	barcode  string
+	payment  *stone.Payment
+	invoice  *stone.BarcodePaymentInvoice
+	limits   *stone.InvoiceLimits
+
+	webhookID string
 }
 
 type worldKey struct{}
@@ -109,4 +122,30 @@ func need[T any](v *T, what string, lastErr error) (*T, error) {
 		return nil, fmt.Errorf("no %s: the request failed: %w", what, lastErr)
 	}
 	return nil, fmt.Errorf("no %s: no step of this scenario produced one", what)
+}
+
+func onStrStr(f func(context.Context, *World, string, string) error) func(context.Context, string, string) error {
+	return func(ctx context.Context, a, b string) error {
+		w, ok := ctx.Value(worldKey{}).(*World)
+		if !ok {
+			return errNoWorld
+		}
+		return f(ctx, w, a, b)
+	}
+}
+
+// key is a fresh idempotency key, unique per run: the sandbox remembers
+// keys across runs.
+func (w *World) key() string {
+	return "homolog-" + w.s.cfg.RunID + "-" + w.s.cfg.NewID()
+}
+
+func onIntInt(f func(context.Context, *World, int64, int64) error) func(context.Context, int64, int64) error {
+	return func(ctx context.Context, a, b int64) error {
+		w, ok := ctx.Value(worldKey{}).(*World)
+		if !ok {
+			return errNoWorld
+		}
+		return f(ctx, w, a, b)
+	}
 }

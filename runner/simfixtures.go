@@ -1,0 +1,32 @@
+package runner
+
+import (
+	"github.com/openbank-homolog/homolog/simulator"
+	"github.com/openbank-homolog/homolog/steps"
+)
+
+// simulatorFixtures translates what the simulator seeded into what the
+// steps need.
+func simulatorFixtures(fx simulator.Fixtures) steps.Fixtures {
+	out := steps.Fixtures{
+		OwnAccountID:    fx.OwnAccountID,
+		TransferTargets: fx.TransferTargets,
+		RedirectURI:     fx.RedirectURI,
+		StaticBRCode:    fx.StaticBRCode,
+	}
+	for _, t := range fx.TEDTargets {
+		if t.ReturnedWith != "" {
+			continue // that bank returns every TED: not the happy path
+		}
+		out.TEDTarget = &steps.TEDTarget{InstitutionCode: t.InstitutionCode, BranchCode: t.BranchCode, AccountCode: t.AccountCode,
+			AccountType: t.AccountType, Name: t.Name, Document: t.Document, DocumentType: t.DocumentType}
+		break
+	}
+	for _, k := range fx.PixKeys {
+		if !k.Refunds {
+			out.PixKey = k.Key
+			break
+		}
+	}
+	return out
+}

@@ -1,0 +1,195 @@
+package simulator
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// A BR Code is the EMV® Merchant Presented QR Code payload of BACEN's PIX
+// manual: a sequence of ID (2 digits), length (2 digits) and value fields,
+// ending with field 63, a CRC16-CCITT of everything before it (including
+// "6304"). Field 26 (or any of 26–51) with GUI br.gov.bcb.pix carries the
+// PIX key (01, static) or the URL of a charge (25, dynamic).
+
+var (
+	errBRCodeGarbage     = errors.New("is not a BR Code (EMV QR payload)")
+	errBRCodeUnsupported = errors.New("is not a PIX BR Code")
+)
+
+const pixGUI = "br.gov.bcb.pix"
+
+// brCode is what a BR Code says.
+type brCode struct {
+	dynamic bool
+	key     string // static
+	url     string // dynamic
+	txid    string // "" when "***" (none)
+	amount  int64  // cents; 0 when absent
+	name    string
+	city    string
+	info    string
+}
+
+func tlv(id, value string) string { return fmt.Sprintf("%s%02d%s", id, len([]rune(value)), value) }
+
+// crc16 is CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF), as BACEN specifies.
+func crc16(s string) string {
+	crc := uint16(0xFFFF)
+	for _, b := range []byte(s) {
+		crc ^= uint16(b) << 8
+		for range 8 {
+			if crc&0x8000 != 0 {
+				crc = crc<<1 ^ 0x1021
+			} else {
+				crc <<= 1
+			}
+		}
+	}
+	return fmt.Sprintf("%04X", crc)
+}
+
+// emvText keeps only the characters a BR Code should carry (ASCII, no
+// accents), so that lengths in characters and bytes agree.
+func emvText(s string, n int) string {
+	repl := strings.NewReplacer("á", "a", "à", "a", "â", "a", "ã", "a", "é", "e", "ê", "e", "í", "i", "ó", "o", "ô", "o",
+		"õ", "o", "ú", "u", "ç", "c", "Á", "A", "Â", "A", "Ã", "A", "É", "E", "Í", "I", "Ó", "O", "Ú", "U", "Ç", "C")
+	s = repl.Replace(s)
+	out := []rune{}
+	for _, r := range s {
+		if r < 128 && unicode.IsPrint(r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) > n {
+		out = out[:n]
+	}
+	return string(out)
+}
+
+// encode writes the payload with its CRC.
+func (b brCode) encode() string {
+	var sb strings.Builder
+	sb.WriteString(tlv("00", "01"))
+	if b.dynamic {
+		sb.WriteString(tlv("01", "12"))
+	}
+	mai := tlv("00", pixGUI)
+	if b.dynamic {
+		mai += tlv("25", b.url)
+	} else {
+		mai += tlv("01", b.key)
+		if b.info != "" {
+			mai += tlv("02", emvText(b.info, 40))
+		}
+	}
+	sb.WriteString(tlv("26", mai))
+	sb.WriteString(tlv("52", "0000"))
+	sb.WriteString(tlv("53", "986"))
+	if b.amount > 0 {
+		sb.WriteString(tlv("54", fmt.Sprintf("%d.%02d", b.amount/100, b.amount%100)))
+	}
+	sb.WriteString(tlv("58", "BR"))
+	sb.WriteString(tlv("59", emvText(b.name, 25)))
+	sb.WriteString(tlv("60", emvText(b.city, 15)))
+	txid := b.txid
+	if txid == "" {
+		txid = "***"
+	}
+	sb.WriteString(tlv("62", tlv("05", txid)))
+	sb.WriteString("6304")
+	return sb.String() + crc16(sb.String())
+}
+
+// emvFields splits one level of TLV fields; lengths count characters.
+func emvFields(s []rune) (map[string]string, []string, error) {
+	fields, order := map[string]string{}, []string{}
+	for i := 0; i < len(s); {
+		if i+4 > len(s) {
+			return nil, nil, errBRCodeGarbage
+		}
+		id, ln := string(s[i:i+2]), string(s[i+2:i+4])
+		n, err := strconv.Atoi(ln)
+		if err != nil || !digitsRE.MatchString(id) || !digitsRE.MatchString(ln) || i+4+n > len(s) {
+			return nil, nil, errBRCodeGarbage
+		}
+		if _, dup := fields[id]; !dup {
+			order = append(order, id)
+		}
+		fields[id] = string(s[i+4 : i+4+n])
+		i += 4 + n
+	}
+	return fields, order, nil
+}
+
+// parseBRCode reads a BR Code: anything that is not a well-formed EMV payload
+// with a correct CRC is garbage; a well-formed one without a PIX merchant
+// account is unsupported.
+func parseBRCode(raw string) (brCode, error) {
+	var b brCode
+	raw = strings.TrimSpace(raw)
+	rs := []rune(raw)
+	if len(rs) < 8 || !strings.HasPrefix(raw, "000201") {
+		return b, errBRCodeGarbage
+	}
+	top, order, err := emvFields(rs)
+	if err != nil || len(order) == 0 || order[len(order)-1] != "63" || len(top["63"]) != 4 {
+		return b, errBRCodeGarbage
+	}
+	body := string(rs[:len(rs)-4])
+	if !strings.EqualFold(crc16(body), top["63"]) {
+		return b, errBRCodeGarbage
+	}
+	found := false
+	for id := 26; id <= 51 && !found; id++ {
+		v, ok := top[strconv.Itoa(id)]
+		if !ok {
+			continue
+		}
+		sub, _, err := emvFields([]rune(v))
+		if err != nil {
+			return b, errBRCodeGarbage
+		}
+		if !strings.EqualFold(sub["00"], pixGUI) {
+			continue
+		}
+		found = true
+		b.key, b.url, b.info = sub["01"], sub["25"], sub["02"]
+	}
+	if !found || (b.key == "" && b.url == "") {
+		return b, errBRCodeUnsupported
+	}
+	b.dynamic = b.url != ""
+	b.name, b.city = top["59"], top["60"]
+	if v, ok := top["54"]; ok {
+		cents, err := parseDecimalCents(v)
+		if err != nil {
+			return b, errBRCodeGarbage
+		}
+		b.amount = cents
+	}
+	if v, ok := top["62"]; ok {
+		sub, _, err := emvFields([]rune(v))
+		if err != nil {
+			return b, errBRCodeGarbage
+		}
+		if tx := sub["05"]; tx != "***" {
+			b.txid = tx
+		}
+	}
+	return b, nil
+}
+
+// parseDecimalCents reads "10", "10.5" or "10.50" as cents.
+func parseDecimalCents(v string) (int64, error) {
+	whole, frac, _ := strings.Cut(v, ".")
+	if whole == "" || len(frac) > 2 || !digitsRE.MatchString(whole) || (frac != "" && !digitsRE.MatchString(frac)) || len(whole) > 13 {
+		return 0, errBRCodeGarbage
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	return strconv.ParseInt(whole+frac, 10, 64)
+}

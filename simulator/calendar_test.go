@@ -1,0 +1,127 @@
+package simulator
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestHolidays(t *testing.T) {
+	for day, name := range map[string]string{
+		"2026-02-16": "Carnaval", "2026-02-17": "Carnaval", "2026-04-03": "Sexta-feira Santa", "2026-06-04": "Corpus Christi",
+		"2027-03-26": "Sexta-feira Santa", "2026-11-20": "Dia Nacional de Zumbi e da Consciência Negra", "2026-12-25": "Natal",
+		"2026-04-21": "Tiradentes",
+	} {
+		d, _ := parseDay(day)
+		if got, ok := holiday(d); !ok || got != name {
+			t.Errorf("%s = %q %v, want %s", day, got, ok, name)
+		}
+	}
+	d, _ := parseDay("2023-11-20")
+	if _, ok := holiday(d); ok {
+		t.Error("20 November was not a national holiday before 2024")
+	}
+	for from, want := range map[string]string{"2026-12-24": "2026-12-24", "2026-12-25": "2026-12-28", "2026-12-31": "2026-12-31", "2027-01-01": "2027-01-04"} {
+		d, _ := parseDay(from)
+		if got := dateString(nextBusinessDay(d)); got != want {
+			t.Errorf("next business day from %s = %s, want %s", from, got, want)
+		}
+	}
+}
+
+func TestCalendarEndpoint(t *testing.T) {
+	e := newEnv(t)
+	path := "/api/v1/schedulings/calendar?operation_type=external_transfer&start=2026-12-19&end=2026-12-27"
+	rec := e.api(http.MethodGet, path, "")
+	wantStatus(t, rec, 200)
+	cal := decode[calendarResponse](t, rec)
+	var dates []string
+	for _, d := range cal.NonBusinessDays {
+		dates = append(dates, d.Date)
+	}
+	if strings.Join(dates, ",") != "2026-12-19,2026-12-20,2026-12-25,2026-12-26,2026-12-27" ||
+		cal.NonBusinessDays[2].HolidayDescription == nil || !cal.NonBusinessDays[2].IsHoliday || cal.NonBusinessDays[2].IsWeekend ||
+		!cal.NonBusinessDays[0].IsWeekend || cal.NonBusinessDays[0].HolidayDescription != nil ||
+		cal.ExecutionLimitDate != "2027-11-28" || cal.NextAvailableExecutionDate != "2026-11-28" {
+		t.Fatalf("calendar = %+v", cal)
+	}
+	etag := rec.Header().Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	again := e.api(http.MethodGet, path, "", "If-None-Match", etag)
+	if again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+		t.Fatalf("revalidation = %d %q", again.Code, again.Body.String())
+	}
+	wantStatus(t, e.api(http.MethodGet, path, "", "If-None-Match", `"other"`), 200)
+	// After 17:23 in Brasília the next TED day is the next business day; the
+	// docs' "external_tranfer" spelling works too.
+	e.setBRT("2026-12-04", 17, 30)
+	if c := decode[calendarResponse](t, e.api(http.MethodGet, "/api/v1/schedulings/calendar?operation_type=external_tranfer", "")); c.NextAvailableExecutionDate != "2026-12-07" {
+		t.Fatalf("after hours = %+v", c.NextAvailableExecutionDate)
+	}
+	if c := decode[calendarResponse](t, e.api(http.MethodGet, "/api/v1/schedulings/calendar?operation_type=payment", "")); c.NextAvailableExecutionDate != "2026-12-04" || len(c.NonBusinessDays) < 100 {
+		t.Fatalf("payments = %+v", c.NextAvailableExecutionDate)
+	}
+	for _, q := range []string{"", "?operation_type=wire", "?operation_type=payment&start=tomorrow", "?operation_type=payment&start=2026-12-02&end=2026-12-01", "?operation_type=payment&end=2040-01-01"} {
+		wantError(t, e.api(http.MethodGet, "/api/v1/schedulings/calendar"+q, ""), 400, "validation")
+	}
+}
+
+func TestFeesAndInstitutions(t *testing.T) {
+	e := newEnv(t)
+	all := e.call(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/fees", "", 200)
+	if n := len(all["data"].([]any)); n != 6 {
+		t.Fatalf("fees = %v", all)
+	}
+	ted := e.call(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/fees/external_transfer", "", 200)
+	if ted.num("amount") != 400 || ted.str("fee_type") != "external_transfer" || ted["billing_exemption_participant"] != false ||
+		ted.num("original_fee") != 400 || ted.isNull("max_free_transfers") {
+		t.Fatalf("TED fee = %v", ted)
+	}
+	if in := e.call(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/fees/internal_transfer", "", 200); len(in) != 2 || in.num("amount") != 0 {
+		t.Fatalf("internal fee = %v", in)
+	}
+	wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/fees/wire", ""), 400, "validation")
+	wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.ThirdPartyAccountID+"/fees", ""), 403, "unauthorized")
+
+	for _, ctx := range []string{"", "?context=str", "?context=spi", "?context=all"} {
+		l := decode[[]institution](t, e.do(http.MethodGet, "/api/v1/institutions"+ctx, nil, nil))
+		if len(l) < 15 {
+			t.Fatalf("institutions%s = %d", ctx, len(l))
+		}
+	}
+	for code, ispb := range map[string]string{"077": "00416968", "00360305": "00360305", "260": "18236120", "001": "00000000"} {
+		if in := decode[institution](t, e.do(http.MethodGet, "/api/v1/institutions/"+code, nil, nil)); in.ISPBCode != ispb || !in.SPIParticipant {
+			t.Errorf("institution %s = %+v", code, in)
+		}
+	}
+	wantError(t, e.do(http.MethodGet, "/api/v1/institutions/1234", nil, nil), 404, "not_found")
+	wantError(t, e.do(http.MethodGet, "/api/v1/institutions?context=x", nil, nil), 400, "validation")
+}
+
+func TestConsentRequestedEvent(t *testing.T) {
+	e := newEnv(t)
+	e.consent("ignore")
+	if evs := e.eventTypes(""); len(evs) != 0 {
+		t.Fatalf("ignored consent emitted %v", evs)
+	}
+	e.consent("approve")
+	ev := e.lastEvent("consent_requested")
+	meta, _ := ev.Extra["session_metadata"].(map[string]any)
+	if ev.TargetType != "paymentaccount" || ev.AccountID != e.fx.ThirdPartyAccountID || ev.TargetID != e.fx.ThirdPartyAccountID ||
+		ev.DetailPath != "/api/v1/accounts/"+e.fx.ThirdPartyAccountID || meta["user_session"] != "sess-42" ||
+		eventData(t, ev).str("owner_name") != "Maria Aparecida Souza" {
+		t.Fatalf("consent event = %+v", ev)
+	}
+	e.consent("approve") // already_granted: no second event
+	n := 0
+	for _, typ := range e.eventTypes("") {
+		if typ == "consent_requested" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d consent_requested events", n)
+	}
+}
