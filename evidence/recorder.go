@@ -29,6 +29,14 @@ func WithScope(ctx context.Context, s Scope) context.Context {
 	return context.WithValue(ctx, scopeKey{}, s)
 }
 
+type attemptKey struct{}
+
+// WithAttempt numbers the attempt a request is (1 for the first), so a
+// retried exchange shows as several numbered attempts in the evidence.
+func WithAttempt(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, attemptKey{}, n)
+}
+
 // ScopeFrom returns the scope of ctx, if any.
 func ScopeFrom(ctx context.Context) (Scope, bool) {
 	s, ok := ctx.Value(scopeKey{}).(Scope)

@@ -158,6 +158,7 @@ type Exchange struct {
 	Status         int       `json:"status,omitempty"`
 	RequestID      string    `json:"x_request_id,omitempty"`
 	IdempotencyKey string    `json:"idempotency_key,omitempty"`
+	Attempt        int       `json:"attempt,omitempty"` // 1, 2, ... when the runner retried the request
 	ServerDate     string    `json:"server_date,omitempty"`
 	Request        Message   `json:"request"`
 	Response       *Message  `json:"response,omitempty"`

@@ -31,6 +31,9 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	rec := t.rec
 	ex := &Exchange{StartedAt: rec.now().UTC(), Method: req.Method, URL: rec.red.String(req.URL.String())}
 	ex.IdempotencyKey = req.Header.Get("x-stone-idempotency-key")
+	if n, ok := req.Context().Value(attemptKey{}).(int); ok {
+		ex.Attempt = n
+	}
 	ex.Request.Headers = rec.red.Headers(req.Header)
 
 	if req.Body != nil && req.Body != http.NoBody {
