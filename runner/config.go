@@ -35,6 +35,7 @@ type Config struct {
 	Features    FeaturesConfig  `yaml:"features"`
 	Tags        string          `yaml:"tags"`
 	Concurrency int             `yaml:"concurrency"`
+	Retries     int             `yaml:"retries"`
 	Timeout     Duration        `yaml:"timeout"`
 	Owner       OwnerConfig     `yaml:"owner"`
 	Fixtures    FixturesConfig  `yaml:"fixtures"`
@@ -75,7 +76,23 @@ type EndpointsConfig struct {
 
 // SimulatorConfig tunes the embedded simulator.
 type SimulatorConfig struct {
-	FinishAfter Duration `yaml:"finish_after"` // how long an approved transfer takes to finish
+	FinishAfter Duration     `yaml:"finish_after"` // how long an approved transfer takes to finish
+	Faults      FaultsConfig `yaml:"faults"`       // injected failures, off by default
+}
+
+// FaultsConfig injects failures into the embedded simulator, seeded so a
+// failing run can be repeated. The runner retries what is safe to retry
+// (429, 503, dropped connections on reads and idempotent writes), so a run
+// with faults shows how the integration copes, attempt by attempt.
+type FaultsConfig struct {
+	Seed            int64    `yaml:"seed"`
+	Latency         Duration `yaml:"latency"`
+	ErrorRate       float64  `yaml:"error_rate"`
+	RateLimitRate   float64  `yaml:"rate_limit_rate"`
+	UnavailableRate float64  `yaml:"unavailable_rate"`
+	DropRate        float64  `yaml:"drop_rate"`
+	RetryAfter      Duration `yaml:"retry_after"`
+	Paths           []string `yaml:"paths"`
 }
 
 // FeaturesConfig says which script to run and in what order.
@@ -158,6 +175,7 @@ func Defaults() Config {
 		Version:     1,
 		Target:      TargetSimulator,
 		Concurrency: 1,
+		Retries:     2,
 		Timeout:     Duration(15 * time.Minute),
 		Owner:       OwnerConfig{Wait: Duration(10 * time.Minute), Poll: Duration(2 * time.Second)},
 		Out:         "reports",
@@ -252,6 +270,9 @@ func (c Config) Validate() error {
 	}
 	if c.Concurrency < 1 || c.Concurrency > 64 {
 		return c.fieldErr("concurrency", "%d is out of range (1 to 64)", c.Concurrency)
+	}
+	if c.Retries < 0 || c.Retries > 10 {
+		return c.fieldErr("retries", "%d is out of range (0 to 10)", c.Retries)
 	}
 	if err := checkTags(c.Tags); err != nil {
 		return c.fieldErr("tags", "%v", err)

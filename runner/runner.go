@@ -127,7 +127,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return abandon(dir, err)
 	}
-	hc := &http.Client{Transport: rec.Transport(opts.Transport), Timeout: 60 * time.Second}
+	hc := &http.Client{Transport: newRetryTransport(rec.Transport(opts.Transport), c.Retries), Timeout: 60 * time.Second}
 	client, err := stone.New(stone.Options{
 		Endpoints: tgt.endpoints, ClientID: tgt.clientID, PrivateKey: tgt.key,
 		UserAgent: userAgent(c, opts.Version), HTTPClient: hc, Now: now,
@@ -282,19 +282,21 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 	s.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		scope, _ := evidence.ScopeFrom(ctx)
 		if scope.Scenario == "" {
-			return ctx, err
+			return ctx, nil
 		}
 		msg := ""
 		if err != nil {
 			msg = err.Error()
 		}
 		_ = h.rec.StepFinished(scope.Scenario, st.Id, stepStatus(status, err), msg)
-		return ctx, err
+		// A hook's error is merged into the step's: returning err would
+		// report it twice.
+		return ctx, nil
 	})
 	s.After(func(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
 		scope, _ := evidence.ScopeFrom(ctx)
 		if scope.Scenario == "" {
-			return ctx, err
+			return ctx, nil
 		}
 		status, blockedBy, msg := scenarioStatus(err)
 		if status == evidence.StatusFailed && h.ctx.Err() != nil {
@@ -302,7 +304,7 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		}
 		_ = h.rec.ScenarioFinished(sc.Id, status, blockedBy, msg)
 		h.progress(sc.Id, status, blockedBy, msg)
-		return ctx, err
+		return ctx, nil
 	})
 }
 

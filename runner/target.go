@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -144,9 +143,16 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 	if redirect == "" {
 		redirect = defaultRedirectURI
 	}
-	sim, err := simulator.New(simulator.Options{FinishAfter: time.Duration(c.Simulator.FinishAfter)})
+	f := c.Simulator.Faults
+	sim, err := simulator.New(simulator.Options{
+		FinishAfter: time.Duration(c.Simulator.FinishAfter),
+		Faults: simulator.Faults{
+			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
+			UnavailableRate: f.UnavailableRate, DropRate: f.DropRate, RetryAfter: time.Duration(f.RetryAfter), Paths: f.Paths,
+		},
+	})
 	if err != nil {
-		return nil, fmt.Errorf("runner: simulator: %w", err)
+		return nil, c.fieldErr("simulator", "%v", err)
 	}
 	fx, err := sim.Register(simulator.Client{ID: clientID, PublicKey: &key.PublicKey, RedirectURI: redirect, WebhookURL: webhookURL})
 	if err != nil {

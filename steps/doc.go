@@ -16,40 +16,85 @@
 // Every expression is anchored; the runner refuses a plan with a step that
 // matches none or more than one of them.
 //
-//	Step                                                                                         Kind
-//	the application is authenticated                                                             ensure
-//	the application requests an access token with a signed client assertion                     action
-//	it receives a bearer access token valid for N seconds                                        check
-//	the access token is reused for the next API calls                                            check
-//	the application requests an access token with an assertion signed by another key            action
-//	the token request is refused with status N                                                   check
-//	the application lists its accounts                                                           action
-//	the list contains the application's own account                                              check
-//	the application's own account is known                                                       ensure
-//	the application reads the account                                                            action
-//	the application reads the account balance                                                    action
-//	the account is the one that was listed                                                       check
-//	the balance is a non-negative amount in centavos                                             check
-//	the application reads the statement N entries at a time until the last page                  action
-//	the statement has more than one page                                                         check
-//	every statement entry appears exactly once                                                   check
-//	every statement entry has balance_after equal to balance_before plus amount                  check
-//	the application reads an account that nobody shared with it                                  action
-//	a consent link for the application's registered redirect URI                                 action
-//	the account owner approves the consent request                                               owner
-//	the owner is sent back with consent result "R" and a resource id                             check
-//	the redirect carries the session metadata back                                               check
-//	the consented account is listed among the application's accounts                             check
-//	the application can read the consented account's balance                                     check
-//	the owner has consented to share an account                                                  ensure
-//	the application transfers N centavos from (its own|the consented) account to another Stone account  action
-//	the transfer is accepted with status "S"                                                     check
-//	the transfer eventually has status "S"                                                       check (polls)
-//	the account owner approves the transfer                                                      owner
-//	the statement shows the transfer as one debit of N centavos                                  check
-//	the account balance agrees with its statement                                                check
-//	the application sends the same transfer again with the same idempotency key                 action
-//	the application sends a different transfer with the same idempotency key                    action
-//	both responses describe the same transfer                                                    check
-//	the request is refused with status N and error "srn:error:T"                                 check
+//	Step                                                                                                                        Kind
+//	the application is authenticated                                                                                            ensure
+//	the application requests an access token with a signed client assertion                                                     action
+//	it receives a bearer access token valid for N seconds                                                                       check
+//	the access token is reused for the next API calls                                                                           check
+//	the application requests an access token with an assertion signed by another key                                            action
+//	the token request is refused with status N                                                                                  check
+//	the application lists its accounts                                                                                          action
+//	the list contains the application's own account                                                                             check
+//	the application's own account is known                                                                                      ensure
+//	the application reads the account                                                                                           action
+//	the application reads the account balance                                                                                   action
+//	the account is the one that was listed                                                                                      check
+//	the balance is a non-negative amount in centavos                                                                            check
+//	the application reads the statement N entries at a time until the last page                                                 action
+//	the statement has more than one page                                                                                        check
+//	every statement entry appears exactly once                                                                                  check
+//	every statement entry has balance_after equal to balance_before plus amount                                                 check
+//	the application reads an account that nobody shared with it                                                                 action
+//	a consent link for the application's registered redirect URI                                                                action
+//	the account owner approves the consent request                                                                              owner
+//	the owner is sent back with consent result "X" and a resource id                                                            check
+//	the redirect carries the session metadata back                                                                              check
+//	the consented account is listed among the application's accounts                                                            check
+//	the application can read the consented account's balance                                                                    check
+//	the owner has consented to share an account                                                                                 ensure
+//	the application transfers N centavos from (its own|the consented) account to another Stone account                          action
+//	the application transfers more than its balance from its own account to another Stone account                               action
+//	the application schedules a transfer of N centavos from its own account to another Stone account for the next business day  action
+//	the application dry-runs a transfer of N centavos from its own account to another Stone account                             action
+//	the dry run describes a transfer of N centavos                                                                              check
+//	the application cancels the transfer                                                                                        action
+//	the transfer has status "X"                                                                                                 check
+//	the transfer is accepted with status "X"                                                                                    check
+//	the transfer eventually has status "X"                                                                                      check (polls)
+//	the transfer eventually has status "X" with failure reason code "X"                                                         check (polls)
+//	the account owner (approves|rejects) the transfer                                                                           owner
+//	the statement shows the transfer as one debit of N centavos                                                                 check
+//	the account balance agrees with its statement                                                                               check
+//	the application sends the same transfer again with the same idempotency key                                                 action
+//	the application sends a different transfer with the same idempotency key                                                    action
+//	both responses describe the same transfer                                                                                   check
+//	the application sends a TED of N centavos from its own account to the bank account in the fixtures                          action
+//	the application schedules a TED of N centavos to the bank account in the fixtures for the next business day                 action
+//	the application sends a TED of N centavos from its own account to a Stone account                                           action
+//	the application sends a TED of N centavos from its own account to institution "X"                                           action
+//	the TED is accepted to run today or on the next business day                                                                check
+//	the TED's target institution is resolved with its name                                                                      check
+//	the TED is accepted with status "X"                                                                                         check
+//	the application cancels the TED                                                                                             action
+//	the TED has status "X"                                                                                                      check
+//	the application creates a PIX payment of N centavos to the PIX key in the fixtures                                          action
+//	the application creates a PIX payment of more than its balance to the PIX key in the fixtures                               action
+//	the application reads the static BR Code in the fixtures                                                                    action
+//	the BR Code is static and names a PIX key                                                                                   check
+//	the application creates a PIX payment of N centavos for the BR Code                                                         action
+//	the PIX payment is created with status "X" and an end-to-end id                                                             check
+//	the PIX payment's target document is masked                                                                                 check
+//	the application confirms the PIX payment                                                                                    action
+//	the PIX payment eventually has status "X"                                                                                   check (polls)
+//	the statement shows the PIX payment as one debit of N centavos                                                              check
+//	the application registers a random PIX key for its own account                                                              action
+//	the PIX key is listed for the account                                                                                       check
+//	the application deletes the PIX key                                                                                         action
+//	the PIX key is no longer listed for the account                                                                             check (polls)
+//	the application checks the (payable|paid) boleto in the fixtures                                                            action
+//	the check says the boleto is "X" with its amount                                                                            check
+//	the application pays the boleto                                                                                             action
+//	the payment eventually has status "X"                                                                                       check (polls)
+//	the statement shows the payment as one debit of the boleto's amount                                                         check
+//	the application issues a deposit boleto of N centavos due in N days                                                         action
+//	the boleto is issued with status "X", a barcode and a writable line                                                         check
+//	the boleto eventually has status "X"                                                                                        check (polls)
+//	the application cancels the boleto                                                                                          action
+//	the application reads its boleto limits                                                                                     action
+//	the limits give a minimum and a maximum amount in centavos                                                                  check
+//	the application receives webhooks                                                                                           ensure
+//	a webhook "X" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account)                                   check
+//	Stone lists the webhook among those sent to the application                                                                 check
+//	the request is refused with status N                                                                                        check
+//	the request is refused with status N and error "X"                                                                          check
 package steps

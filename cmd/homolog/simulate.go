@@ -18,8 +18,9 @@ import (
 
 func newSimulateCmd(s streams) *cobra.Command {
 	var (
-		addr, redirect string
-		clients        []string
+		addr, redirect, webhookURL string
+		clients                    []string
+		faults                     simulator.Faults
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -29,14 +30,18 @@ func newSimulateCmd(s streams) *cobra.Command {
 the consent page (/consentimento) and the test controls (/_sim/...).
 
 Register each client with --client CLIENT_ID=PUBLIC_KEY.pem; the simulator
-verifies client assertions and consent JWTs with that key. It prints its base
-URL and, per client, the seeded fixtures (account ids, transfer targets).
-Stop it with Ctrl-C.`,
+verifies client assertions and consent JWTs with that key, and encrypts
+webhooks to it. It prints its base URL and, per client, the seeded fixtures
+(account ids, transfer targets, PIX keys, test boletos). Stop it with Ctrl-C.
+
+Faults are off by default; --error-rate, --rate-limit-rate, --unavailable-rate,
+--drop-rate and --latency inject them into the API and token endpoint (never
+into /_sim/), drawn from --fault-seed so a failing run can be repeated.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sim, err := simulator.New(simulator.Options{})
+			sim, err := simulator.New(simulator.Options{Faults: faults})
 			if err != nil {
-				return err
+				return &runner.ConfigError{File: "flag", Err: err}
 			}
 			var registered []simulator.Fixtures
 			for i, spec := range clients {
@@ -48,7 +53,7 @@ Stop it with Ctrl-C.`,
 				if err != nil {
 					return &runner.ConfigError{File: path, Field: "--client " + id, Err: err}
 				}
-				fx, err := sim.Register(simulator.Client{ID: id, PublicKey: pub, RedirectURI: redirect})
+				fx, err := sim.Register(simulator.Client{ID: id, PublicKey: pub, RedirectURI: redirect, WebhookURL: webhookURL})
 				if err != nil {
 					return err
 				}
@@ -76,6 +81,14 @@ Stop it with Ctrl-C.`,
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
 	f.StringArrayVar(&clients, "client", nil, "register a client: CLIENT_ID=PUBLIC_KEY.pem (repeatable)")
 	f.StringVar(&redirect, "redirect-uri", "", "consent redirect URI registered for every client (default https://partner.example/consent/callback)")
+	f.StringVar(&webhookURL, "webhook-url", "", "where webhooks are POSTed for every client (also settable per client: PUT /_sim/clients/{id}/webhook_url)")
+	f.Int64Var(&faults.Seed, "fault-seed", 0, "seed of the injected faults: the same seed repeats the same faults")
+	f.DurationVar(&faults.Latency, "latency", 0, "latency added to every API answer")
+	f.Float64Var(&faults.ErrorRate, "error-rate", 0, "fraction of API requests answered 500")
+	f.Float64Var(&faults.RateLimitRate, "rate-limit-rate", 0, "fraction answered 429 with Retry-After")
+	f.Float64Var(&faults.UnavailableRate, "unavailable-rate", 0, "fraction answered 503")
+	f.Float64Var(&faults.DropRate, "drop-rate", 0, "fraction whose connection is dropped without an answer")
+	f.DurationVar(&faults.RetryAfter, "retry-after", 0, "Retry-After of the 429 answers (default 1s)")
 	return cmd
 }
 
