@@ -1,0 +1,211 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// outsider is a client written from stone-api.md alone, as a partner's
+// curl session or Postman collection would be: raw HTTP, no homolog code.
+type outsider struct {
+	t        *testing.T
+	base     string
+	clientID string
+	key      *rsa.PrivateKey
+	token    string
+}
+
+func (o *outsider) assertion(claims jwt.MapClaims) string {
+	s, err := jwt.NewWithClaims(jwt.SigningMethodRS256, claims).SignedString(o.key)
+	require.NoError(o.t, err)
+	return s
+}
+
+func (o *outsider) postToken(assertion string) (int, map[string]any) {
+	form := url.Values{"client_id": {o.clientID}, "grant_type": {"client_credentials"}, "client_assertion": {assertion},
+		"client_assertion_type": {"urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}}
+	req, _ := http.NewRequest(http.MethodPost, o.base+"/auth/realms/stone_bank/protocol/openid-connect/token", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("User-Agent", "outsider-test")
+	return o.send(req)
+}
+
+func (o *outsider) call(method, path, body string, headers ...string) (int, map[string]any) {
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, o.base+path, r)
+	req.Header.Set("authorization", "Bearer "+o.token)
+	req.Header.Set("User-Agent", "outsider-test")
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return o.send(req)
+}
+
+func (o *outsider) send(req *http.Request) (int, map[string]any) {
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(o.t, err)
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	assert.NotEmpty(o.t, resp.Header.Get("x-request-id"), "%s %s: every answer carries x-request-id", req.Method, req.URL.Path)
+	var out map[string]any
+	if len(bytes.TrimSpace(data)) > 0 {
+		if err := json.Unmarshal(data, &out); err != nil {
+			var arr []any
+			if json.Unmarshal(data, &arr) == nil {
+				return resp.StatusCode, map[string]any{"array": arr}
+			}
+			o.t.Errorf("%s %s: answer is not JSON: %.200s", req.Method, req.URL.Path, data)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+// TestOutsideClient plays an outside client against `homolog simulate`,
+// sending the request examples of stone-api.md verbatim where it gives
+// them: every documented request gets a documented answer.
+func TestOutsideClient(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	pub := filepath.Join(dir, "mykey.pub")
+	require.NoError(t, os.WriteFile(pub, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644))
+	o := &outsider{t: t, clientID: uuid.NewString(), key: key}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &lineBuffer{lines: make(chan string, 8)}
+	done := make(chan int, 1)
+	go func() {
+		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--client", o.clientID + "=" + pub},
+			streams{in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+	}()
+	select {
+	case o.base = <-out.lines:
+	case code := <-done:
+		t.Fatalf("simulate exited with %d", code)
+	}
+	defer func() { cancel(); <-done }()
+
+	now := time.Now()
+	// §1.2: the Python example from Stone's zip (exp +3600, jti from time, clientId).
+	status, tok := o.postToken(o.assertion(jwt.MapClaims{"exp": now.Unix() + 3600, "nbf": now.Unix(),
+		"aud": "https://sandbox-accounts.openbank.stone.com.br/auth/realms/stone_bank", "realm": "stone_bank",
+		"sub": o.clientID, "clientId": o.clientID, "jti": fmt.Sprint(float64(now.UnixNano()) / 1e9), "iat": now.Unix(), "iss": o.clientID}))
+	require.Equal(t, 200, status, "%v", tok)
+	assert.EqualValues(t, 900, tok["expires_in"])
+	assert.Equal(t, "bearer", strings.ToLower(fmt.Sprint(tok["token_type"])))
+	// Stone's Go SDK: client_id instead of clientId, exp +2h.
+	status, _ = o.postToken(o.assertion(jwt.MapClaims{"exp": now.Add(2 * time.Hour).Unix(), "nbf": now.Unix(), "iat": now.Unix(),
+		"aud": o.base + "/auth/realms/stone_bank", "realm": "stone_bank", "sub": o.clientID, "iss": o.clientID,
+		"client_id": o.clientID, "jti": uuid.NewString()}))
+	require.Equal(t, 200, status)
+	o.token = tok["access_token"].(string)
+
+	status, fx := o.call(http.MethodGet, "/_sim/clients/"+o.clientID+"/fixtures", "")
+	require.Equal(t, 200, status)
+	own := fx["own_account_id"].(string)
+	target := fx["transfer_targets"].([]any)[0].(string)
+
+	tests := []struct {
+		name, method, path, body string
+		headers                  []string
+		status                   int
+		check                    func(t *testing.T, body map[string]any)
+	}{
+		{"§4 list accounts", "GET", "/api/v1/accounts?paginate=true", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Contains(t, b, "cursor")
+			assert.Len(t, b["data"], 1)
+		}},
+		{"§4 balance", "GET", "/api/v1/accounts/" + own + "/balance", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Contains(t, b, "blocked_balance")
+			assert.Contains(t, b, "scheduled_balance")
+		}},
+		{"§4 statement", "GET", "/api/v1/accounts/" + own + "/statement?limit=10", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Len(t, b["data"], 10)
+		}},
+		{"§4.1 bad cursor", "GET", "/api/v1/accounts/" + own + "/statement?after=nonsense", "", nil, 400, func(t *testing.T, b map[string]any) {
+			assert.Equal(t, "srn:error:invalid_cursor", b["type"])
+		}},
+		{"§4 unshared account", "GET", "/api/v1/accounts/" + uuid.NewString(), "", nil, 403, func(t *testing.T, b map[string]any) {
+			assert.Equal(t, "srn:error:unauthorized", b["type"])
+		}},
+		{"§5.1 internal transfer", "POST", "/api/v1/internal_transfers",
+			`{"amount":100,"account_id":"` + own + `","target":{"account":{"account_code":"` + target + `"}}}`,
+			[]string{"x-stone-idempotency-key", "outsider-1"}, 202, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "APPROVED", b["status"])
+			}},
+		{"§5.10 same key, other body", "POST", "/api/v1/internal_transfers",
+			`{"amount":101,"account_id":"` + own + `","target":{"account":{"account_code":"` + target + `"}}}`,
+			[]string{"x-stone-idempotency-key", "outsider-1"}, 409, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "srn:error:idempotency_conflict", b["type"])
+			}},
+		{"§5.10 key over 72", "POST", "/api/v1/internal_transfers", `{}`, []string{"x-stone-idempotency-key", strings.Repeat("k", 73)}, 431, nil},
+		{"§5.2 TED, docs example with the old cpf key", "POST", "/api/v1/external_transfers",
+			`{"amount":3000,"target":{"account":{"account_code":"654321","branch_code":"1234","institution_code":"260"},"entity":{"cpf":"05971627007","name":"Nome do destinatário"}},"account_id":"` + own + `"}`,
+			[]string{"x-stone-idempotency-key", "outsider-2"}, 202, func(t *testing.T, b map[string]any) {
+				assert.Contains(t, []any{"APPROVED", "DELAYED_TO_NEXT_BUSINESS_DAY", "FINISHED"}, b["status"])
+			}},
+		{"§5.3 calendar", "GET", "/api/v1/schedulings/calendar?operation_type=external_transfer", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Contains(t, b, "next_available_execution_date")
+			assert.Contains(t, b, "non_business_days")
+		}},
+		{"§5.5 PIX to a key", "POST", "/api/v1/pix/outbound_pix_payments",
+			`{"account_id":"` + own + `","amount":1000,"key":"` + fx["pix_keys"].([]any)[0].(map[string]any)["key"].(string) + `","description":"Teste Pix"}`,
+			[]string{"x-stone-idempotency-key", "outsider-3"}, 201, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "CREATED", b["status"])
+				assert.Regexp(t, `^E16501555`, b["end_to_end_id"])
+			}},
+		{"§5.5 PIX without an idempotency key", "POST", "/api/v1/pix/outbound_pix_payments", `{"account_id":"` + own + `","amount":1}`, nil, 400, func(t *testing.T, b map[string]any) {
+			assert.Equal(t, "srn:error:validation", b["type"])
+		}},
+		{"§5.5 BR Code by GET with a body (Go SDK)", "GET", "/api/v1/pix/outbound_pix_payments/brcodes", `{"brcode":"` + fx["static_brcode"].(string) + `"}`, nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Equal(t, "static", b["type"])
+		}},
+		{"§5.7 boleto with payer (Go SDK)", "POST", "/api/v1/barcode_payment_invoices",
+			`{"account_id":"` + own + `","amount":2500,"expiration_date":"` + now.AddDate(0, 0, 10).Format("2006-01-02") + `","invoice_type":"proposal","payer":{"document":"52998224725","legal_name":"Pereira da Silva"}}`,
+			[]string{"x-stone-idempotency-key", "outsider-4"}, 201, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "CREATED", b["status"])
+			}},
+		{"§7 discovery keys", "GET", "/api/v1/discovery/keys", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Len(t, b["keys"], 2)
+		}},
+		{"§6 malformed JSON", "POST", "/api/v1/internal_transfers", `{"amount":`, []string{"x-stone-idempotency-key", "outsider-5"}, 400, func(t *testing.T, b map[string]any) {
+			assert.Regexp(t, `^srn:error:`, b["type"])
+		}},
+		{"§6 unknown route", "GET", "/api/v1/nope", "", nil, 404, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o.t = t
+			status, body := o.call(tt.method, tt.path, tt.body, tt.headers...)
+			require.Equal(t, tt.status, status, "%v", body)
+			if tt.check != nil {
+				tt.check(t, body)
+			}
+		})
+	}
+}
