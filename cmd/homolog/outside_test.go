@@ -209,3 +209,43 @@ func TestOutsideClient(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulateFaultFlags: the fault flags reach the simulator, and its
+// test controls stay reachable whatever the faults.
+func TestSimulateFaultFlags(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lineBuffer{lines: make(chan string, 8)}
+	done := make(chan int, 1)
+	go func() {
+		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--unavailable-rate", "1", "--fault-seed", "9"},
+			streams{in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+	}()
+	var base string
+	select {
+	case base = <-out.lines:
+	case code := <-done:
+		t.Fatalf("simulate exited with %d", code)
+	}
+	defer func() { cancel(); <-done }()
+	resp, err := http.Get(base + "/api/v1/institutions")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	resp, err = http.Get(base + "/_sim/faults")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	var state struct {
+		Faults struct {
+			UnavailableRate float64 `json:"unavailable_rate"`
+			Seed            int64   `json:"seed"`
+		} `json:"faults"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&state))
+	assert.Equal(t, 1.0, state.Faults.UnavailableRate)
+	assert.EqualValues(t, 9, state.Faults.Seed)
+
+	code, _, errOut := cli(t, "", nil, "simulate", "--addr", "127.0.0.1:0", "--drop-rate", "-1")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "DropRate")
+}
