@@ -131,16 +131,7 @@ func (c *Client) Institution(ctx context.Context, code string) (*Institution, er
 // StatementEntry fetches one statement entry: GET /statement/entries/{id}
 // (the reference page; Postman nests it under /accounts/{id}/statement).
 func (c *Client) StatementEntry(ctx context.Context, entryID string) (*StatementEntry, error) {
-	const op = "get statement entry"
-	esc, err := escapeID(op, "entry id", entryID)
-	if err != nil {
-		return nil, err
-	}
-	var e StatementEntry
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/statement/entries/" + esc}, &e); err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return getByID[StatementEntry](ctx, c, "get statement entry", "entry id", "/statement/entries/", entryID)
 }
 
 // SchedulingPage is GET /accounts/{id}/schedulings: scheduled operations

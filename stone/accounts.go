@@ -70,16 +70,7 @@ func (c *Client) ListAccounts(ctx context.Context, p ListAccountsParams) (*Accou
 // Account fetches one account. Stone answers 403 srn:error:unauthorized for
 // both unknown and unconsented ids.
 func (c *Client) Account(ctx context.Context, id string) (*Account, error) {
-	const op = "get account"
-	esc, err := escapeID(op, "account id", id)
-	if err != nil {
-		return nil, err
-	}
-	var a Account
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/accounts/" + esc}, &a); err != nil {
-		return nil, err
-	}
-	return &a, nil
+	return getByID[Account](ctx, c, "get account", "account id", "/accounts/", id)
 }
 
 // Balance fetches an account's balance.

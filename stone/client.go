@@ -260,3 +260,18 @@ func escapeID(op, field, id string) (string, error) {
 	}
 	return url.PathEscape(id), nil
 }
+
+// getByID fetches one resource of type T at prefix+id: the shape of every
+// "get one by id" call, so that each of them is one line and they cannot
+// drift apart in how they validate and escape the id.
+func getByID[T any](ctx context.Context, c *Client, op, field, prefix, id string) (*T, error) {
+	esc, err := escapeID(op, field, id)
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: prefix + esc}, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

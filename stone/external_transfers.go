@@ -181,16 +181,7 @@ func (c *Client) postExternalTransfer(ctx context.Context, op, path string, req 
 
 // ExternalTransfer fetches one TED by id.
 func (c *Client) ExternalTransfer(ctx context.Context, id string) (*ExternalTransfer, error) {
-	const op = "get external transfer"
-	esc, err := escapeID(op, "transfer id", id)
-	if err != nil {
-		return nil, err
-	}
-	var t ExternalTransfer
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/external_transfers/" + esc}, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return getByID[ExternalTransfer](ctx, c, "get external transfer", "transfer id", "/external_transfers/", id)
 }
 
 // ListExternalTransfers lists TEDs; empty filters are not sent.

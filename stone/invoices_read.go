@@ -70,16 +70,7 @@ type FeeMetadata struct {
 
 // BarcodePaymentInvoice fetches one boleto.
 func (c *Client) BarcodePaymentInvoice(ctx context.Context, id string) (*BarcodePaymentInvoice, error) {
-	const op = "get barcode payment invoice"
-	esc, err := escapeID(op, "invoice id", id)
-	if err != nil {
-		return nil, err
-	}
-	var inv BarcodePaymentInvoice
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/barcode_payment_invoices/" + esc}, &inv); err != nil {
-		return nil, err
-	}
-	return &inv, nil
+	return getByID[BarcodePaymentInvoice](ctx, c, "get barcode payment invoice", "invoice id", "/barcode_payment_invoices/", id)
 }
 
 // CancelBarcodePaymentInvoice cancels a boleto: POST …/{id}/cancel → 200 {}
@@ -97,16 +88,7 @@ type InvoiceLimits struct {
 
 // InvoiceLimits fetches GET /barcode_payment_invoices/limits/{account_id}.
 func (c *Client) InvoiceLimits(ctx context.Context, accountID string) (*InvoiceLimits, error) {
-	const op = "get invoice limits"
-	esc, err := escapeID(op, "account id", accountID)
-	if err != nil {
-		return nil, err
-	}
-	var l InvoiceLimits
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/barcode_payment_invoices/limits/" + esc}, &l); err != nil {
-		return nil, err
-	}
-	return &l, nil
+	return getByID[InvoiceLimits](ctx, c, "get invoice limits", "account id", "/barcode_payment_invoices/limits/", accountID)
 }
 
 // InvoicePDF downloads a boleto's PDF: GET /exports/barcode_payment_invoices/{id}.

@@ -213,16 +213,7 @@ func (c *Client) postPayment(ctx context.Context, op, path string, req PaymentRe
 
 // Payment fetches one barcode payment.
 func (c *Client) Payment(ctx context.Context, id string) (*Payment, error) {
-	const op = "get payment"
-	esc, err := escapeID(op, "payment id", id)
-	if err != nil {
-		return nil, err
-	}
-	var p Payment
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/payments/" + esc}, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return getByID[Payment](ctx, c, "get payment", "payment id", "/payments/", id)
 }
 
 // ListPayments lists barcode payments; empty filters are not sent.

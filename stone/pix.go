@@ -278,14 +278,5 @@ func (c *Client) ConfirmPixPayment(ctx context.Context, id string, conf *PixConf
 
 // PixPayment fetches one outbound PIX: GET /pix/outbound_pix_payments/{id}.
 func (c *Client) PixPayment(ctx context.Context, id string) (*OutboundPixPayment, error) {
-	const op = "get pix payment"
-	esc, err := escapeID(op, "pix payment id", id)
-	if err != nil {
-		return nil, err
-	}
-	var p OutboundPixPayment
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/pix/outbound_pix_payments/" + esc}, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return getByID[OutboundPixPayment](ctx, c, "get pix payment", "pix payment id", "/pix/outbound_pix_payments/", id)
 }

@@ -189,16 +189,7 @@ func (c *Client) RejectInternalTransfer(ctx context.Context, id string) error {
 
 // InternalTransfer fetches one internal transfer by id.
 func (c *Client) InternalTransfer(ctx context.Context, id string) (*InternalTransfer, error) {
-	const op = "get internal transfer"
-	esc, err := escapeID(op, "transfer id", id)
-	if err != nil {
-		return nil, err
-	}
-	var t InternalTransfer
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/internal_transfers/" + esc}, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return getByID[InternalTransfer](ctx, c, "get internal transfer", "transfer id", "/internal_transfers/", id)
 }
 
 // ListInternalTransfers lists internal transfers; empty filters are not sent.

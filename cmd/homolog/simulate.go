@@ -2,9 +2,7 @@ package main
 
 import (
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openbank-homolog/homolog/evidence"
 	"github.com/openbank-homolog/homolog/runner"
 	"github.com/openbank-homolog/homolog/simulator"
 )
@@ -100,34 +99,14 @@ func readPublicKey(path string) (*rsa.PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the public key: %w", unwrapPath(err))
 	}
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, errors.New("not a PEM file: expected -----BEGIN PUBLIC KEY-----")
+	pub, perr := evidence.ParsePublicKey(data)
+	if perr == nil {
+		return pub, nil
 	}
-	switch block.Type {
-	case "PUBLIC KEY":
-		k, err := x509.ParsePKIXPublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("invalid public key: %w", err)
-		}
-		pub, ok := k.(*rsa.PublicKey)
-		if !ok {
-			return nil, fmt.Errorf("the key is %T, Stone needs an RSA key", k)
-		}
-		return pub, nil
-	case "RSA PUBLIC KEY":
-		pub, err := x509.ParsePKCS1PublicKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("invalid RSA public key: %w", err)
-		}
-		return pub, nil
-	default:
-		key, err := runner.ParsePrivateKey(data)
-		if err != nil {
-			return nil, err
-		}
+	if key, err := runner.ParsePrivateKey(data); err == nil {
 		return &key.PublicKey, nil
 	}
+	return nil, perr
 }
 
 // unwrapPath drops the path an *fs.PathError repeats, since messages name
