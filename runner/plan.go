@@ -60,8 +60,9 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 // plan is the parsed script: the report skeleton plus what the hooks need
 // to map godog's pickles back to files and lines.
 type plan struct {
-	features []*evidence.Feature
-	byID     map[string]*evidence.Scenario
+	features  []*evidence.Feature
+	byID      map[string]*evidence.Scenario
+	featureOf map[string]string // scenario id → feature name, for progress lines
 }
 
 // parsePlan parses the script exactly as godog will (same paths, tags and
@@ -74,7 +75,7 @@ func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
 	if err != nil {
 		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: err}
 	}
-	p := &plan{byID: map[string]*evidence.Scenario{}}
+	p := &plan{byID: map[string]*evidence.Scenario{}, featureOf: map[string]string{}}
 	var problems []string
 	for _, f := range feats {
 		doc := f.GherkinDocument
@@ -105,6 +106,7 @@ func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
 			}
 			ef.Scenarios = append(ef.Scenarios, es)
 			p.byID[pk.Id] = es
+			p.featureOf[pk.Id] = ef.Name
 		}
 		if len(ef.Scenarios) > 0 {
 			p.features = append(p.features, ef)

@@ -1,0 +1,147 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/cucumber/godog"
+
+	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/steps"
+)
+
+// hooks turn godog's scenario and step events into evidence and live
+// progress.
+type hooks struct {
+	rec  *evidence.Recorder
+	plan *plan
+	out  io.Writer
+	ctx  context.Context
+	mu   sync.Mutex // serialises progress lines
+}
+
+func (h *hooks) install(s *godog.ScenarioContext) {
+	s.Before(func(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+		if h.ctx.Err() != nil {
+			// The run was interrupted or timed out: leave the scenario
+			// not run rather than fail it.
+			return ctx, godog.ErrSkip
+		}
+		_ = h.rec.ScenarioStarted(sc.Id)
+		return evidence.WithScope(ctx, evidence.Scope{Scenario: sc.Id}), nil
+	})
+	s.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		scope, _ := evidence.ScopeFrom(ctx)
+		if scope.Scenario == "" {
+			return ctx, nil
+		}
+		_ = h.rec.StepStarted(scope.Scenario, st.Id)
+		return evidence.WithScope(ctx, evidence.Scope{Scenario: scope.Scenario, Step: st.Id}), nil
+	})
+	s.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		scope, _ := evidence.ScopeFrom(ctx)
+		if scope.Scenario == "" {
+			return ctx, nil
+		}
+		msg := ""
+		if err != nil {
+			msg = err.Error()
+		}
+		_ = h.rec.StepFinished(scope.Scenario, st.Id, stepStatus(status, err), msg)
+		// A hook's error is merged into the step's: returning err would
+		// report it twice.
+		return ctx, nil
+	})
+	s.After(func(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
+		scope, _ := evidence.ScopeFrom(ctx)
+		if scope.Scenario == "" {
+			return ctx, nil
+		}
+		status, blockedBy, msg := scenarioStatus(err)
+		if status == evidence.StatusFailed && h.ctx.Err() != nil {
+			status = evidence.StatusNotRun // cut short by the interrupt, not a verdict
+		}
+		_ = h.rec.ScenarioFinished(sc.Id, status, blockedBy, msg)
+		h.progress(sc.Id, status, blockedBy, msg)
+		return ctx, nil
+	})
+}
+
+func stepStatus(s godog.StepResultStatus, err error) string {
+	var blocked *steps.BlockedError
+	switch {
+	case errors.As(err, &blocked):
+		return evidence.StatusBlocked
+	case s == godog.StepPassed:
+		return evidence.StatusPassed
+	case s == godog.StepSkipped:
+		return evidence.StatusSkipped
+	case s == godog.StepUndefined:
+		return evidence.StatusUndefined
+	case s == godog.StepPending:
+		return evidence.StatusPending
+	default:
+		return evidence.StatusFailed
+	}
+}
+
+func scenarioStatus(err error) (status, blockedBy, msg string) {
+	var blocked *steps.BlockedError
+	switch {
+	case err == nil:
+		return evidence.StatusPassed, "", ""
+	case errors.As(err, &blocked):
+		by := blocked.Prereq
+		if blocked.By != "" {
+			by += fmt.Sprintf(" (failed in %q)", blocked.By)
+		}
+		return evidence.StatusBlocked, by, err.Error()
+	case errors.Is(err, godog.ErrUndefined):
+		return evidence.StatusUndefined, "", err.Error()
+	case errors.Is(err, godog.ErrPending):
+		return evidence.StatusPending, "", err.Error()
+	case errors.Is(err, godog.ErrSkip):
+		return evidence.StatusNotRun, "", ""
+	default:
+		return evidence.StatusFailed, "", err.Error()
+	}
+}
+
+func (h *hooks) progress(id, status, blockedBy, msg string) {
+	sc := h.plan.byID[id]
+	if sc == nil {
+		return
+	}
+	mark := map[string]string{evidence.StatusPassed: "ok  ", evidence.StatusFailed: "FAIL", evidence.StatusBlocked: "BLOCKED"}[status]
+	if mark == "" {
+		mark = strings.ToUpper(status)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	// Each line names its feature: with concurrency > 1 lines interleave.
+	fmt.Fprintf(h.out, "  %-7s %s › %s\n", mark, h.plan.featureOf[id], sc.Name)
+	switch {
+	case blockedBy != "":
+		fmt.Fprintf(h.out, "          needs %s\n", blockedBy)
+	case msg != "" && status != evidence.StatusNotRun:
+		fmt.Fprintf(h.out, "          %s\n", h.rec.Redactor().String(firstLine(msg)))
+	}
+}
+
+func (h *hooks) summary(r *evidence.Report) {
+	s := r.Summary.Scenarios
+	fmt.Fprintf(h.out, "%s: %d passed, %d failed, %d blocked, %d not run of %d scenarios; %d HTTP exchanges recorded\n",
+		strings.ToUpper(r.Status), s.Passed, s.Failed+s.Undefined+s.Pending, s.Blocked, s.NotRun+s.Skipped, s.Total, r.Summary.Exchanges)
+	if r.IncompleteReason != "" {
+		fmt.Fprintf(h.out, "incomplete: %s\n", r.IncompleteReason)
+	}
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}
