@@ -25,6 +25,13 @@ Feature: Read the account
     And every statement entry appears exactly once
     And every statement entry has balance_after equal to balance_before plus amount
 
+  Scenario: Read the account's fees and the institutions it can send to
+    Given the application's own account is known
+    When the application reads the account's fees
+    Then the fee for "internal_transfer" is given in centavos
+    When the application lists the institutions
+    Then Stone is among them with ISPB "16501555" and bank number "197"
+
   Scenario: An account that was not shared is refused
     When the application reads an account that nobody shared with it
     Then the request is refused with status 403 and error "srn:error:unauthorized"

@@ -16,3 +16,8 @@ Feature: Request the account owner's consent
     And the redirect carries the session metadata back
     And the consented account is listed among the application's accounts
     And the application can read the consented account's balance
+
+  Scenario: The owner ignores a consent request
+    Given a consent link for the application's registered redirect URI
+    When the account owner ignores the consent request
+    Then the owner is sent back with consent result "ignored" and no resource id

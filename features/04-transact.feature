@@ -21,6 +21,7 @@ Feature: Transact
     Given the owner has consented to share an account
     When the application transfers 1000 centavos from the consented account to another Stone account
     Then the transfer is accepted with status "CREATED"
+    And the transfer is listed among the operations waiting for the owner's approval
     When the account owner approves the transfer
     Then the transfer eventually has status "FINISHED"
     And the statement shows the transfer as one debit of 1000 centavos

@@ -12,7 +12,11 @@ func (s *Session) consentSteps(add func(string, any)) {
 	add(`^a consent link for the application's registered redirect URI$`, on(func(_ context.Context, w *World) error {
 		return w.makeConsentLink()
 	}))
-	add(`^the account owner approves the consent request$`, on(func(ctx context.Context, w *World) error {
+	add(`^the account owner (approves|ignores) the consent request$`, onStr(func(ctx context.Context, w *World, decision string) error {
+		if decision == "ignores" {
+			w.consent, w.err = s.cfg.Owner.DecideConsent(ctx, w.consentLink, ConsentIgnore)
+			return w.err
+		}
 		res, err := s.cfg.Owner.DecideConsent(ctx, w.consentLink, ConsentApprove)
 		w.consent, w.err = res, err
 		if err != nil {
@@ -36,6 +40,19 @@ func (s *Session) consentSteps(add func(string, any)) {
 			return err
 		}
 		w.accountID = res.ResourceID
+		return nil
+	}))
+	add(`^the owner is sent back with consent result "([^"]*)" and no resource id$`, onStr(func(_ context.Context, w *World, want string) error {
+		res, err := need(w.consent, "consent result", w.err)
+		if err != nil {
+			return err
+		}
+		if res.Result != want {
+			return fmt.Errorf("consent_result is %q, want %q", res.Result, want)
+		}
+		if res.ResourceID != "" {
+			return fmt.Errorf("the redirect names resource %q although the owner shared nothing", res.ResourceID)
+		}
 		return nil
 	}))
 	add(`^the redirect carries the session metadata back$`, on(func(_ context.Context, w *World) error {

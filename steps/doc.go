@@ -35,9 +35,15 @@
 //	every statement entry appears exactly once                                                                                  check
 //	every statement entry has balance_after equal to balance_before plus amount                                                 check
 //	the application reads an account that nobody shared with it                                                                 action
+//	the application reads the account's fees                                                                                    action
+//	the fee for "X" is given in centavos                                                                                        check
+//	the application lists the institutions                                                                                      action
+//	Stone is among them with ISPB "X" and bank number "X"                                                                       check
+//	the transfer is listed among the operations waiting for the owner's approval                                                check
 //	a consent link for the application's registered redirect URI                                                                action
-//	the account owner approves the consent request                                                                              owner
+//	the account owner (approves|ignores) the consent request                                                                    owner
 //	the owner is sent back with consent result "X" and a resource id                                                            check
+//	the owner is sent back with consent result "X" and no resource id                                                           check
 //	the redirect carries the session metadata back                                                                              check
 //	the consented account is listed among the application's accounts                                                            check
 //	the application can read the consented account's balance                                                                    check

@@ -24,6 +24,7 @@ func Definitions(s *Session) []Definition {
 	}
 	s.authSteps(add)
 	s.accountSteps(add)
+	s.accountExtraSteps(add)
 	s.consentSteps(add)
 	s.transferSteps(add)
 	s.tedSteps(add)

@@ -45,6 +45,9 @@ type World struct {
 	invoice  *stone.BarcodePaymentInvoice
 	limits   *stone.InvoiceLimits
 
+	fees         *stone.FeePage
+	institutions []stone.Institution
+
 	webhookID string
 }
 
