@@ -95,6 +95,13 @@ func (j *Journal) Append(kind, scenario, step string, data any) (int64, error) {
 	return e.Seq, nil
 }
 
+// Err is the first write error, after which the journal refused to go on.
+func (j *Journal) Err() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.err
+}
+
 // Head returns the hash of the last line written and the line count.
 func (j *Journal) Head() (string, int64) {
 	j.mu.Lock()

@@ -250,5 +250,9 @@ func (r *Recorder) Report() *Report {
 	return r.report
 }
 
+// Err reports a journal write failure: events after it are missing, so a
+// run that had one cannot be called complete.
+func (r *Recorder) Err() error { return r.journal.Err() }
+
 // JournalHead returns the hash of the journal's last line and its count.
 func (r *Recorder) JournalHead() (string, int64) { return r.journal.Head() }

@@ -184,6 +184,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if crash != "" {
 		o = evidence.Outcome{Status: "incomplete", IncompleteReason: crash, ExitCode: ExitIncomplete}
 	}
+	if jerr := rec.Err(); jerr != nil {
+		o = evidence.Outcome{Status: "incomplete", IncompleteReason: "the journal stopped: " + jerr.Error(), ExitCode: ExitIncomplete}
+	}
 	final, ferr := rec.Finish(o)
 	ferr = errors.Join(ferr, evidence.WriteReports(dir, final, evidence.Renderers()))
 	head, lines := rec.JournalHead()

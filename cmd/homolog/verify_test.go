@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,4 +90,26 @@ func TestDiff(t *testing.T) {
 	code, _, errOut := cli(t, "", nil, "diff", a, filepath.Join(dir, "nope"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "not a bundle folder")
+}
+
+func TestConsentLink(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := cli(t, dir, nil, "keys", "generate", "--out", "keys")
+	require.Equal(t, 0, code, errOut)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte("target: sandbox\nclient: {id: my-client, private_key_file: keys/private.pem, redirect_uri: \"https://partner.example/cb\"}\n"), 0o644))
+	code, out, errOut := cli(t, dir, nil, "consent-link")
+	require.Equal(t, 0, code, errOut)
+	u, err := url.Parse(strings.TrimSpace(out))
+	require.NoError(t, err)
+	assert.Equal(t, "sandbox.conta.stone.com.br", u.Host)
+	assert.Equal(t, "/consentimento", u.Path)
+	assert.Equal(t, "my-client", u.Query().Get("client_id"))
+	assert.Regexp(t, `^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$`, u.Query().Get("jwt"))
+
+	code, _, errOut = cli(t, dir, nil, "consent-link", "--ttl", "3h")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--ttl")
+	code, _, errOut = cli(t, dir, nil, "consent-link", "--target", "simulator")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "consent-link needs target sandbox or production")
 }
