@@ -193,6 +193,27 @@ func TestOutsideClient(t *testing.T) {
 		{"§7 discovery keys", "GET", "/api/v1/discovery/keys", "", nil, 200, func(t *testing.T, b map[string]any) {
 			assert.Len(t, b["keys"], 2)
 		}},
+		{"§5.4 payment dry run, the docs' barcode", "POST", "/api/v1/dry_run/payments",
+			`{"barcode":"89670000000010003137498189637166095077491613","account_id":"` + own + `"}`, []string{"x-stone-idempotency-key", "outsider-6"}, 200, func(t *testing.T, b map[string]any) {
+				assert.Contains(t, b, "details")
+			}},
+		{"§5.5 random PIX key, the docs' body", "POST", "/api/v1/pix/" + own + "/entries",
+			`{"key":"","key_type":"random_key","participant_ispb":"16501555"}`, []string{"x-stone-idempotency-key", "outsider-7"}, 202, func(t *testing.T, b map[string]any) {
+				assert.NotEmpty(t, b["id"])
+			}},
+		{"§4 fees", "GET", "/api/v1/accounts/" + own + "/fees/internal_transfer", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Equal(t, "internal_transfer", b["fee_type"])
+		}},
+		{"§4 institutions, no token needed", "GET", "/api/v1/institutions/197", "", []string{"authorization", ""}, 200, func(t *testing.T, b map[string]any) {
+			assert.Equal(t, "16501555", b["ispb_code"])
+		}},
+		{"§5.6 batch approval of nothing pending", "POST", "/api/v1/accounts/" + own + "/operations/actions/approve",
+			`{"action":"approve_only","operations":[]}`, nil, 202, func(t *testing.T, b map[string]any) {
+				assert.EqualValues(t, 0, b["number_of_approvals"])
+			}},
+		{"§7 webhooks sent to the application", "GET", "/api/v1/applications/application:" + o.clientID + "/webhooks", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.Contains(t, b, "data")
+		}},
 		{"§6 malformed JSON", "POST", "/api/v1/internal_transfers", `{"amount":`, []string{"x-stone-idempotency-key", "outsider-5"}, 400, func(t *testing.T, b map[string]any) {
 			assert.Regexp(t, `^srn:error:`, b["type"])
 		}},
