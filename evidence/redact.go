@@ -34,25 +34,30 @@ var (
 	docPunct = regexp.MustCompile(`[.\-/ ]`)
 )
 
-// secretFields are JSON object keys whose whole value is a secret.
-var secretFields = map[string]bool{
-	"access_token": true, "refresh_token": true, "id_token": true,
-	"client_secret": true, "password": true, "private_key": true,
-	"client_assertion": true, "assertion": true, "jwt": true, "token": true,
-	"encrypted_body": true, "x-stone-challenge-solution": true,
+// secretField reports JSON object keys (lower case) whose whole value is a
+// secret.
+func secretField(k string) bool {
+	switch k {
+	case "access_token", "refresh_token", "id_token", "client_secret", "password", "private_key",
+		"client_assertion", "assertion", "jwt", "token", "encrypted_body", "x-stone-challenge-solution":
+		return true
+	}
+	return false
 }
 
-// documentFields are JSON keys that carry a CPF or CNPJ.
-var documentFields = map[string]bool{
-	"document": true, "owner_document": true, "cpf": true, "cnpj": true,
-	"payer_document": true, "receiver_document": true, "beneficiary_document": true,
+// documentField reports JSON keys (lower case) that carry a CPF or CNPJ.
+func documentField(k string) bool {
+	switch k {
+	case "document", "owner_document", "cpf", "cnpj", "payer_document", "receiver_document", "beneficiary_document":
+		return true
+	}
+	return false
 }
 
 // secretHeaders are always replaced whole (lower-case names).
-var secretHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "cookie": true,
-	"set-cookie": true, "x-stone-challenge-solution": true,
-	"x-stone-verification-code": true,
+func secretHeaders() []string {
+	return []string{"authorization", "proxy-authorization", "cookie", "set-cookie",
+		"x-stone-challenge-solution", "x-stone-verification-code"}
 }
 
 // Redactor replaces secrets with keyed fingerprints. The zero value is not
@@ -72,7 +77,7 @@ type RedactOptions struct {
 // NewRedactor returns a redactor keyed with key (random per run, not stored).
 func NewRedactor(key []byte, opts RedactOptions) *Redactor {
 	r := &Redactor{key: append([]byte(nil), key...), headers: map[string]bool{}}
-	for h := range secretHeaders {
+	for _, h := range secretHeaders() {
 		r.headers[h] = true
 	}
 	for _, h := range opts.Headers {
@@ -193,15 +198,14 @@ func (r *Redactor) Body(body []byte) []byte {
 	return []byte(r.String(string(body)))
 }
 
-// jwkPrivate are the members of a JSON Web Key that hold private material
-// (RFC 7518 §6.3.2, §6.4); a private key in JWK form is a private key.
-var jwkPrivate = []string{"d", "p", "q", "dp", "dq", "qi", "k", "oth"}
-
 func (r *Redactor) value(v any, key *string) any {
 	switch t := v.(type) {
 	case map[string]any:
 		if _, isJWK := t["kty"]; isJWK {
-			for _, m := range jwkPrivate {
+			// The members of a JSON Web Key that hold private material
+			// (RFC 7518 §6.3.2, §6.4): a private key in JWK form is a
+			// private key.
+			for _, m := range []string{"d", "p", "q", "dp", "dq", "qi", "k", "oth"} {
 				if pv, ok := t[m]; ok {
 					b, _ := json.Marshal(pv)
 					t[m] = r.Fingerprint(string(b))
@@ -223,12 +227,12 @@ func (r *Redactor) value(v any, key *string) any {
 		if key != nil {
 			lk := strings.ToLower(*key)
 			switch {
-			case secretFields[lk]:
+			case secretField(lk):
 				if jwtPattern.MatchString(t) {
 					return r.String(t)
 				}
 				return r.Fingerprint(t)
-			case documentFields[lk]:
+			case documentField(lk):
 				return MaskDocument(t)
 			}
 		}

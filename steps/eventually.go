@@ -9,11 +9,14 @@ import (
 	"github.com/openbank-homolog/homolog/stone"
 )
 
-// finalStatuses never change again: waiting for another status past them
-// is pointless.
-var finalStatuses = map[string]bool{
-	"FINISHED": true, "FAILED": true, "REJECTED": true, "CANCELLED": true, "EXPIRED": true,
-	"SETTLED": true, "REFUNDED": true,
+// final reports statuses that never change again (but see isFinalFor):
+// waiting for another status past them is pointless.
+func final(status string) bool {
+	switch status {
+	case "FINISHED", "FAILED", "REJECTED", "CANCELLED", "EXPIRED", "SETTLED", "REFUNDED":
+		return true
+	}
+	return false
 }
 
 // eventually polls get until it reports status want, failing early when a
@@ -33,7 +36,7 @@ func (s *Session) eventually(ctx context.Context, what, want string, get func(co
 			if status == want {
 				return nil
 			}
-			if finalStatuses[status] && isFinalFor(status, want) {
+			if final(status) && isFinalFor(status, want) {
 				if reason != "" {
 					reason = " (" + reason + ")"
 				}

@@ -32,7 +32,7 @@ func (s *Session) webhookSteps(add func(string, any)) {
 		if wh.ID == "" {
 			return fmt.Errorf("the %s webhook has no event id", eventType)
 		}
-		if wh.EventHappenedAt.IsZero() || wh.EventHappenedAt.After(time.Now().Add(time.Hour)) {
+		if wh.EventHappenedAt.IsZero() || wh.EventHappenedAt.After(s.cfg.Now().Add(time.Hour)) {
 			return fmt.Errorf("the %s webhook has no plausible event_happened_at", eventType)
 		}
 		w.webhookID = wh.ID
