@@ -73,6 +73,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	out := opts.Env.Stdout
 	if out == nil {
 		out = io.Discard
+		opts.Env.Stdout = out
 	}
 	tags := c.Tags
 	if c.Target == TargetProduction {

@@ -71,8 +71,10 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 			poll:     time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
 			close: func() error { return nil },
 		}
-		t.owner = func(sc *stone.Client, _ *http.Client) steps.Owner {
-			return steps.PersonOwner{Client: sc, Out: env.Stdout, In: env.Stdin, Poll: t.poll, Wait: t.wait}
+		// One person for the whole run: one reader of their input.
+		person := steps.NewPersonOwner(env.Stdout, env.Stdin, t.poll, t.wait)
+		t.owner = func(*stone.Client, *http.Client) steps.Owner {
+			return person
 		}
 		return t, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openbank-homolog/homolog/stone"
@@ -119,54 +120,76 @@ func (o SimulatorOwner) post(ctx context.Context, path string, in, out any) erro
 
 // PersonOwner asks a person to act in Stone's sandbox: it prints what to do
 // and waits. For a consent the person pastes the address the consent page
-// sent them back to; for a transfer the run polls until its status leaves
-// CREATED.
+// sent them back to; for a cash-out the run polls until its status leaves
+// CREATED. Build it with NewPersonOwner.
 type PersonOwner struct {
-	Client *stone.Client
-	Out    io.Writer
-	In     io.Reader     // where the pasted redirect comes from (stdin)
-	Poll   time.Duration // how often to look at a transfer
-	Wait   time.Duration // how long to wait for the person
+	out  io.Writer
+	poll time.Duration
+	wait time.Duration
+
+	mu    sync.Mutex  // one question at a time: answers are matched to prompts
+	lines chan string // every line typed, read by one goroutine for the run
+}
+
+// NewPersonOwner starts reading in, line by line: one reader for the whole
+// run, so no typed line is lost between questions.
+func NewPersonOwner(out io.Writer, in io.Reader, poll, wait time.Duration) *PersonOwner {
+	o := &PersonOwner{out: out, poll: poll, wait: wait, lines: make(chan string)}
+	if in == nil {
+		close(o.lines)
+		return o
+	}
+	go func() {
+		// Reading stdin cannot be cancelled; the goroutine ends with the
+		// process, or at the end of the input.
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		for sc.Scan() {
+			o.lines <- strings.TrimSpace(sc.Text())
+		}
+		close(o.lines)
+	}()
+	return o
 }
 
 // DecideConsent implements Owner.
-func (o PersonOwner) DecideConsent(ctx context.Context, link, decision string) (*stone.ConsentResult, error) {
-	fmt.Fprintf(o.Out, "\n  ACTION NEEDED — account owner: open this consent link in a browser, log in to the sandbox account and choose %q:\n\n    %s\n\n  Then paste here the full address the page sent you back to, and press Enter (waiting %s).\n  > ", decision, link, o.Wait)
-	if o.In == nil {
-		return nil, errors.New("owner: no input to read the redirect from")
-	}
-	ctx, cancel := context.WithTimeout(ctx, o.Wait)
+func (o *PersonOwner) DecideConsent(ctx context.Context, link, decision string) (*stone.ConsentResult, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintf(o.out, "\n  ACTION NEEDED — account owner: open this consent link in a browser, log in to the sandbox account and choose %q:\n\n    %s\n\n  Then paste here the full address the page sent you back to, and press Enter (waiting %s).\n  > \n", decision, link, o.wait)
+	ctx, cancel := context.WithTimeout(ctx, o.wait)
 	defer cancel()
-	lines := make(chan string, 1)
-	go func() {
-		// The reader cannot be cancelled; on timeout this goroutine ends
-		// with the process.
-		line, _ := bufio.NewReader(o.In).ReadString('\n')
-		lines <- strings.TrimSpace(line)
-	}()
-	select {
-	case <-ctx.Done():
-		return nil, fmt.Errorf("owner: no consent redirect pasted within %s", o.Wait)
-	case line := <-lines:
-		res, err := stone.ParseConsentRedirect(line)
-		if err != nil {
-			return nil, fmt.Errorf("owner: the pasted address is not a consent redirect: %w", err)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("owner: no consent redirect pasted within %s", o.wait)
+		case line, ok := <-o.lines:
+			if !ok {
+				return nil, errors.New("owner: the input ended before a consent redirect was pasted")
+			}
+			if line == "" {
+				continue
+			}
+			res, err := stone.ParseConsentRedirect(line)
+			if err != nil {
+				return nil, fmt.Errorf("owner: the pasted address is not a consent redirect: %w", err)
+			}
+			return &res, nil
 		}
-		return &res, nil
 	}
 }
 
 // DecideOperation implements Owner: it asks the person and polls until
 // the operation leaves CREATED.
-func (o PersonOwner) DecideOperation(ctx context.Context, op Operation, approve bool) error {
+func (o *PersonOwner) DecideOperation(ctx context.Context, op Operation, approve bool) error {
 	action := "REJECT"
 	if approve {
 		action = "APPROVE"
 	}
-	fmt.Fprintf(o.Out, "\n  ACTION NEEDED — account owner: %s %s %s in the Stone app (\"Aprovar transações\"). Waiting up to %s...\n", action, op.Kind, op.ID, o.Wait)
-	ctx, cancel := context.WithTimeout(ctx, o.Wait)
+	fmt.Fprintf(o.out, "\n  ACTION NEEDED — account owner: %s %s %s in the Stone app (\"Aprovar transações\"). Waiting up to %s...\n", action, op.Kind, op.ID, o.wait)
+	ctx, cancel := context.WithTimeout(ctx, o.wait)
 	defer cancel()
-	t := time.NewTicker(o.Poll)
+	t := time.NewTicker(o.poll)
 	defer t.Stop()
 	for {
 		status, err := op.Status(ctx)
@@ -175,7 +198,7 @@ func (o PersonOwner) DecideOperation(ctx context.Context, op Operation, approve 
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("owner: %s %s still waiting for the owner after %s", op.Kind, op.ID, o.Wait)
+			return fmt.Errorf("owner: %s %s still waiting for the owner after %s", op.Kind, op.ID, o.wait)
 		case <-t.C:
 		}
 	}

@@ -1,0 +1,124 @@
+package runner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/simulator"
+)
+
+// TestSandboxTargetWithAPerson runs the plan as against Stone's sandbox —
+// target sandbox, ClientID, key file and fixtures from scenarios.yaml — with
+// a simulator standing in for Stone and the test playing the account owner:
+// it reads what homolog prints, approves the consent and pastes the
+// redirect, and approves the transfer, as a person would.
+func TestSandboxTargetWithAPerson(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	keyPath := filepath.Join(t.TempDir(), "private.pem")
+	require.NoError(t, os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+
+	sim, err := simulator.New(simulator.Options{})
+	require.NoError(t, err)
+	clientID := uuid.NewString()
+	fx, err := sim.Register(simulator.Client{ID: clientID, PublicKey: &key.PublicKey, RedirectURI: "https://partner.example/cb"})
+	require.NoError(t, err)
+	require.NoError(t, sim.Start(""))
+	defer sim.Close()
+
+	cfg := Defaults()
+	cfg.Out = t.TempDir()
+	cfg.Target = TargetSandbox
+	cfg.Endpoints = EndpointsConfig{AuthURL: sim.URL(), APIURL: sim.URL(), SiteURL: sim.URL()}
+	cfg.Client = ClientConfig{ID: clientID, PrivateKeyFile: keyPath, RedirectURI: "https://partner.example/cb"}
+	cfg.Owner = OwnerConfig{Wait: Duration(30 * time.Second), Poll: Duration(50 * time.Millisecond)}
+	cfg.Fixtures = FixturesConfig{OwnAccountID: fx.OwnAccountID, TransferTargets: fx.TransferTargets}
+	cfg.Features.Order = []string{"01-authenticate", "02-read-account", "03-request-consent", "04-transact"}
+
+	stdoutR, stdoutW := io.Pipe()
+	stdinR, stdinW := io.Pipe()
+	person := make(chan error, 1)
+	var seen bytes.Buffer
+	go func() { person <- playOwner(sim.URL(), stdoutR, stdinW, &seen) }()
+
+	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: stdoutW, Stdin: stdinR, Lookup: noEnv}})
+	stdoutW.Close()
+	require.NoError(t, err)
+	require.NoError(t, <-person)
+	require.Equal(t, ExitPassed, res.ExitCode, seen.String())
+	assert.Equal(t, "sandbox", res.Report.Target.Name)
+	assert.Contains(t, seen.String(), "ACTION NEEDED — account owner: open this consent link")
+	assert.Contains(t, seen.String(), "ACTION NEEDED — account owner: APPROVE internal_transfers")
+	assert.Contains(t, seen.String(), "REJECT internal_transfers")
+
+	v, err := evidence.Verify(res.Bundle, &key.PublicKey)
+	require.NoError(t, err)
+	assert.True(t, v.OK())
+}
+
+var (
+	consentLinkLine = regexp.MustCompile(`^\s+(http://\S+/consentimento\?\S+)$`)
+	chooseLine      = regexp.MustCompile(`and choose "(approve|ignore)"`)
+	decisionLine    = regexp.MustCompile(`account owner: (APPROVE|REJECT) internal_transfers (\S+) in the Stone app`)
+)
+
+// playOwner reads homolog's output and does what it asks of the owner
+// through the simulator's owner controls.
+func playOwner(base string, out io.Reader, in io.WriteCloser, seen *bytes.Buffer) error {
+	defer in.Close()
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	decision := "approve"
+	for sc.Scan() {
+		line := sc.Text()
+		seen.WriteString(line + "\n")
+		if m := chooseLine.FindStringSubmatch(line); m != nil {
+			decision = m[1] // the person does what they are asked
+		}
+		if m := consentLinkLine.FindStringSubmatch(line); m != nil {
+			body, _ := json.Marshal(map[string]string{"link": m[1], "decision": decision})
+			resp, err := http.Post(base+"/_sim/owner/consent", "application/json", bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			var got struct{ Redirect string }
+			err = json.NewDecoder(resp.Body).Decode(&got)
+			resp.Body.Close()
+			if err != nil || got.Redirect == "" {
+				return fmt.Errorf("consent control: %v", err)
+			}
+			if _, err := io.WriteString(in, got.Redirect+"\n"); err != nil {
+				return err
+			}
+		}
+		if m := decisionLine.FindStringSubmatch(line); m != nil {
+			action := map[string]string{"APPROVE": "approve", "REJECT": "reject"}[m[1]]
+			resp, err := http.Post(base+"/_sim/owner/internal_transfers/"+m[2]+"/"+action, "application/json", strings.NewReader(""))
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+		}
+	}
+	return sc.Err()
+}
