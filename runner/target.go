@@ -211,7 +211,7 @@ func readKeyFile(path string) (*rsa.PrivateKey, error) {
 func ParsePrivateKey(data []byte) (*rsa.PrivateKey, error) {
 	block, _ := pem.Decode(data)
 	if block == nil {
-		return nil, errors.New("not a PEM file: expected -----BEGIN RSA PRIVATE KEY----- or -----BEGIN PRIVATE KEY-----")
+		return nil, errors.New(`not a PEM file: expected an "RSA PRIVATE KEY" block (openssl genrsa) or a "PRIVATE KEY" block (PKCS#8)`)
 	}
 	switch block.Type {
 	case "RSA PRIVATE KEY":
