@@ -275,3 +275,16 @@ func getByID[T any](ctx context.Context, c *Client, op, field, prefix, id string
 	}
 	return &v, nil
 }
+
+// list fetches one page of type T from path with the filters in q and the
+// cursor parameters in page.
+func list[T any](ctx context.Context, c *Client, op, path string, q url.Values, page PageParams) (*T, error) {
+	if err := page.set(op, q); err != nil {
+		return nil, err
+	}
+	var v T
+	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: path, query: q}, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -179,7 +179,7 @@ func TestAPIRequests(t *testing.T) {
 		{
 			name: "list internal transfers",
 			call: func(c *Client) error {
-				_, err := c.ListInternalTransfers(ctx(t), InternalTransferListParams{AccountID: "acc-1", Status: "CREATED", Limit: 5, After: "a", Before: "b"})
+				_, err := c.ListInternalTransfers(ctx(t), InternalTransferListParams{AccountID: "acc-1", Status: "CREATED", PageParams: PageParams{Limit: 5, After: "a", Before: "b"}})
 				return err
 			},
 			method: "GET", path: "/api/v1/internal_transfers",

@@ -186,17 +186,9 @@ func (c *Client) ExternalTransfer(ctx context.Context, id string) (*ExternalTran
 
 // ListExternalTransfers lists TEDs; empty filters are not sent.
 func (c *Client) ListExternalTransfers(ctx context.Context, p ExternalTransferListParams) (*ExternalTransferPage, error) {
-	const op = "list external transfers"
 	q := url.Values{}
 	setIf(q, "account_id", p.AccountID)
-	if err := p.PageParams.set(op, q); err != nil {
-		return nil, err
-	}
-	var page ExternalTransferPage
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/external_transfers", query: q}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return list[ExternalTransferPage](ctx, c, "list external transfers", "/external_transfers", q, p.PageParams)
 }
 
 // CancelExternalTransfer cancels a scheduled TED: POST …/cancel → 204 (the

@@ -218,17 +218,9 @@ func (c *Client) Payment(ctx context.Context, id string) (*Payment, error) {
 
 // ListPayments lists barcode payments; empty filters are not sent.
 func (c *Client) ListPayments(ctx context.Context, p PaymentListParams) (*PaymentPage, error) {
-	const op = "list payments"
 	q := url.Values{}
 	setIf(q, "account_id", p.AccountID)
-	if err := p.PageParams.set(op, q); err != nil {
-		return nil, err
-	}
-	var page PaymentPage
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/payments", query: q}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return list[PaymentPage](ctx, c, "list payments", "/payments", q, p.PageParams)
 }
 
 // CancelPayment cancels a scheduled payment: POST …/cancel → 204.

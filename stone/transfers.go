@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -87,9 +86,7 @@ type InternalTransfer struct {
 type InternalTransferListParams struct {
 	AccountID string
 	Status    string // the page allows only scheduled ones ("SCHEDULE[D]"); passed through as given
-	Limit     int
-	After     string
-	Before    string
+	PageParams
 }
 
 // InternalTransferPage is one page of internal transfers.
@@ -194,21 +191,8 @@ func (c *Client) InternalTransfer(ctx context.Context, id string) (*InternalTran
 
 // ListInternalTransfers lists internal transfers; empty filters are not sent.
 func (c *Client) ListInternalTransfers(ctx context.Context, p InternalTransferListParams) (*InternalTransferPage, error) {
-	const op = "list internal transfers"
-	if p.Limit < 0 {
-		return nil, fmt.Errorf("stone: %s: limit must not be negative, got %d", op, p.Limit)
-	}
 	q := url.Values{}
 	setIf(q, "account_id", p.AccountID)
 	setIf(q, "status", p.Status)
-	if p.Limit > 0 {
-		q.Set("limit", strconv.Itoa(p.Limit))
-	}
-	setIf(q, "after", p.After)
-	setIf(q, "before", p.Before)
-	var page InternalTransferPage
-	if err := c.do(ctx, call{op: op, method: http.MethodGet, path: "/internal_transfers", query: q}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return list[InternalTransferPage](ctx, c, "list internal transfers", "/internal_transfers", q, p.PageParams)
 }

@@ -174,7 +174,7 @@ func TestInternalTransferDecoding(t *testing.T) {
 	if len(page.Data) != 1 || page.Data[0].FailureReasonCode != "1" || page.Data[0].FailedAt == nil {
 		t.Errorf("page = %+v", page)
 	}
-	if _, err := c.ListInternalTransfers(ctx(t), InternalTransferListParams{Limit: -1}); err == nil {
+	if _, err := c.ListInternalTransfers(ctx(t), InternalTransferListParams{PageParams: PageParams{Limit: -1}}); err == nil {
 		t.Error("negative limit accepted")
 	}
 }
