@@ -122,3 +122,48 @@ func playOwner(base string, out io.Reader, in io.WriteCloser, seen *bytes.Buffer
 	}
 	return sc.Err()
 }
+
+// TestProductionRunsReadOnly: against production only the @read-only
+// scenarios run (stages 1 and 2): nothing that moves money or needs the
+// owner. A simulator stands in for Stone's production hosts.
+func TestProductionRunsReadOnly(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	keyPath := filepath.Join(t.TempDir(), "private.pem")
+	require.NoError(t, os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	sim, err := simulator.New(simulator.Options{})
+	require.NoError(t, err)
+	clientID := uuid.NewString()
+	fx, err := sim.Register(simulator.Client{ID: clientID, PublicKey: &key.PublicKey})
+	require.NoError(t, err)
+	require.NoError(t, sim.Start(""))
+	defer sim.Close()
+
+	cfg := Defaults()
+	cfg.Out = t.TempDir()
+	cfg.Target = TargetProduction
+	cfg.Endpoints = EndpointsConfig{AuthURL: sim.URL(), APIURL: sim.URL(), SiteURL: sim.URL()}
+	cfg.Client = ClientConfig{ID: clientID, PrivateKeyFile: keyPath}
+	cfg.Fixtures.OwnAccountID = fx.OwnAccountID
+	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Lookup: noEnv}})
+	require.NoError(t, err)
+	require.Equal(t, ExitPassed, res.ExitCode)
+	var names []string
+	for _, f := range res.Report.Features {
+		names = append(names, f.Name)
+		for _, sc := range f.Scenarios {
+			assert.Contains(t, sc.Tags, "@read-only", sc.Name)
+		}
+	}
+	assert.Equal(t, []string{"Authenticate", "Read the account"}, names)
+	for _, ex := range res.Report.Scenarios() {
+		for _, st := range ex.Steps {
+			for _, x := range st.Exchanges {
+				assert.Contains(t, []string{"GET", "POST"}, x.Method)
+				if x.Method == "POST" {
+					assert.Contains(t, x.URL, "/openid-connect/token", "the only POST against production is the token request")
+				}
+			}
+		}
+	}
+}
