@@ -1,0 +1,68 @@
+package runner
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/stone"
+)
+
+// TestWebhookDeliveriesRecorded: every delivery reaches the evidence with
+// its outcome — accepted (verified, new), duplicate (an id already
+// processed) or rejected (and why) — and no encrypted body is written.
+func TestWebhookDeliveriesRecorded(t *testing.T) {
+	dir := t.TempDir()
+	rec, err := evidence.NewRecorder(evidence.RecorderOptions{Dir: dir, Redactor: evidence.NewRedactor([]byte("k"), evidence.RedactOptions{})})
+	require.NoError(t, err)
+	require.NoError(t, rec.Start(&evidence.Report{}))
+
+	seen := map[string]bool{}
+	// receiver stands in for stone.WebhookReceiver: it verifies nothing but
+	// reports to the recorder through the same context hooks.
+	receiver := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := r.Context().Value(deliveryKey{}).(*delivery)
+		id := r.Header.Get("x-stone-webhook-event-id")
+		switch {
+		case strings.Contains(id, "forged"):
+			d.err = errors.New("signature does not verify")
+			w.WriteHeader(http.StatusBadRequest)
+		case seen[id]:
+			w.WriteHeader(http.StatusOK)
+		default:
+			seen[id] = true
+			d.verified = &stone.Webhook{ID: id, EventType: "cash_out_internal_transfer_finished", TargetType: "internal_transfer_finished", TargetID: "tr-1",
+				Raw: map[string]json.RawMessage{"id": json.RawMessage(`"` + id + `"`)}}
+		}
+	})
+	h := record(receiver, rec)
+	for _, id := range []string{"ev-1", "ev-1", "forged-2"} {
+		req := httptest.NewRequest(http.MethodPost, webhookPath, strings.NewReader(`{"encrypted_body":"eyJhbGciOiJSU0EtT0FFUC0yNTYifQ.a.b.c.d"}`))
+		req.Header.Set("x-stone-webhook-event-id", id)
+		req.Header.Set("x-stone-webhook-event-type", "cash_out_internal_transfer_finished")
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	rep, err := rec.Finish(evidence.Outcome{Status: "passed", Complete: true})
+	require.NoError(t, err)
+	require.Len(t, rep.Webhooks, 3)
+	assert.Equal(t, "accepted", rep.Webhooks[0].Outcome)
+	assert.Equal(t, "tr-1", rep.Webhooks[0].TargetID)
+	assert.Contains(t, rep.Webhooks[0].Payload, "ev-1")
+	assert.Equal(t, "duplicate", rep.Webhooks[1].Outcome)
+	assert.Equal(t, "rejected", rep.Webhooks[2].Outcome)
+	assert.Equal(t, 400, rep.Webhooks[2].Status)
+	assert.Contains(t, rep.Webhooks[2].Error, "signature does not verify")
+	journal, err := os.ReadFile(filepath.Join(dir, evidence.JournalFile))
+	require.NoError(t, err)
+	assert.Equal(t, 3, strings.Count(string(journal), `"kind":"webhook"`))
+	assert.NotContains(t, string(journal), "eyJhbGciOiJSU0EtT0FFUC0yNTYifQ.a.b", "the encrypted body is not evidence")
+}
