@@ -74,7 +74,7 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 	for _, out := range Renderers() {
 		files = append(files, mdCode(out.File()))
 	}
-	files = append(files, mdCode(JournalFile), mdCode("manifest.json"), mdCode("manifest.jws"), mdCode(BodiesDir+"/"))
+	files = append(files, mdCode(JournalFile), mdCode(ManifestFile), mdCode(SignatureFile), mdCode(PublicKeyFile), mdCode(PlanFile), mdCode(BodiesDir+"/"))
 	fmt.Fprintf(&b, "\nBundle files: %s. Open `report.html` for the exchanges; check the bundle with `homolog verify`.\n",
 		strings.Join(files, ", "))
 
