@@ -178,6 +178,12 @@ func (s *Simulator) handleOwnerConsent(w http.ResponseWriter, r *http.Request, r
 	}
 	u, err := url.Parse(in.Link)
 	if err != nil {
+		// url.Error quotes the whole link, consent JWT and its signature
+		// included: say what is wrong without echoing it.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		badRequest("consent link is not a URL: " + err.Error()).write(w)
 		return
 	}

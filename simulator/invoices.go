@@ -88,9 +88,12 @@ func (st *store) feeMeta(accountID string) feeMetadata {
 }
 
 // settleBoleto credits the beneficiary: the boleto is paid.
-func (st *store) settleBoleto(bo *boleto, amount int64, payerDoc string, at time.Time) {
+// settleBoleto credits a paid boleto to its account. It reports false,
+// crediting nothing, when the boleto cannot be paid any more (already
+// settled, cancelled, expired): the caller must then return the money.
+func (st *store) settleBoleto(bo *boleto, amount int64, payerDoc string, at time.Time) bool {
 	if bo.Status != "REGISTERED" {
-		return
+		return false
 	}
 	a := st.accounts[bo.AccountID]
 	fee := st.fee(a.ID, "barcode_payment_invoice")
@@ -106,7 +109,8 @@ func (st *store) settleBoleto(bo *boleto, amount int64, payerDoc string, at time
 			"invoice_type": bo.InvoiceType, "title": "Depósito por boleto"}}, at)
 	st.boletoEvent(bo, "settled", at)
 	st.emit(&event{Type: "cash_in_barcode_payment", TargetType: "barcode_payment", AccountID: a.ID,
-		Data: snapshot(credit), StatementRef: credit.ID, At: at})
+		Data: entrySnapshot(credit), StatementRef: credit.ID, At: at})
+	return true
 }
 
 // handleCreateBoleto issues a boleto: 201 (Stone's pages show 200 and 201;

@@ -99,8 +99,15 @@ func (p *payment) run(st *store, at time.Time) {
 		}
 		p.Status, p.FinishedAt, p.SettledAt = "FINISHED", tsPtr(at), tsPtr(at)
 		st.opEvent(p, "finished", at)
-		if bo, ok := st.boletos[p.boletoID]; ok {
-			st.settleBoleto(bo, p.Amount, src.OwnerDocument, at)
+		if bo, ok := st.boletos[p.boletoID]; ok && !st.settleBoleto(bo, p.Amount, src.OwnerDocument, at) {
+			// The boleto was settled by another payment, or cancelled,
+			// while this one held the money: the issuer returns it, as a
+			// real one does ("pago em duplicidade"), so no money is lost.
+			code := "68"
+			if bo.Status != "SETTLED" {
+				code = "63"
+			}
+			p.refundWith = code
 		}
 		if p.refundWith != "" {
 			st.at(at.Add(st.step), func(at time.Time) { st.refundPayment(p, p.refundWith, at) })

@@ -3,6 +3,7 @@ package simulator
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -104,6 +105,21 @@ func (st *store) reserveRefund(rf *pixRefund, in *inboundPix, at time.Time) {
 	st.refundEvent(rf, "money_reserved", at)
 	st.at(at.Add(st.step), func(at time.Time) {
 		rf.Status, rf.SettledAt = "SETTLED", tsPtr(at)
+		// Money returned to a payer at Stone lands in their account; one
+		// at another bank leaves the simulated world, as it would.
+		if payer := st.stonePayer(in); payer != nil {
+			st.postEntry(payer, posting{amount: rf.Amount, cp: counterPartyOf(a), typ: "refund_for_outbound_pix_payment",
+				desc: "Devolução de Pix", opID: rf.ID, extra: map[string]any{"end_to_end_id": rf.EndToEndID}}, at)
+		}
 		st.refundEvent(rf, "settled", at)
 	})
+}
+
+// stonePayer is the Stone account an inbound PIX came from, or nil when it
+// came from another bank.
+func (st *store) stonePayer(in *inboundPix) *account {
+	if in.Source.Institution.ISPB != stoneISPB || in.Source.Account == nil {
+		return nil
+	}
+	return st.accountsByCode[strings.TrimLeft(in.Source.Account.AccountCode, "0")]
 }

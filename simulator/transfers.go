@@ -59,7 +59,7 @@ func (t *transfer) run(st *store, at time.Time) {
 	t.Status, t.FinishedAt, t.SettledAt = "FINISHED", tsPtr(at), tsPtr(at)
 	st.opEvent(t, "finished", at)
 	st.emit(&event{Type: "cash_in_internal_transfer", TargetType: "internal_transfer", AccountID: dst.ID,
-		Data: snapshot(credit), StatementRef: credit.ID, At: at})
+		Data: entrySnapshot(credit), StatementRef: credit.ID, At: at})
 }
 
 func transferStatuses() []string {

@@ -245,3 +245,15 @@ func snapshot(v any) json.RawMessage {
 	}
 	return b
 }
+
+// entrySnapshot is a statement entry as webhook target_data: the entry's
+// JSON plus its account_id, which §7 says target_data always carries
+// (the statement endpoint leaves it out, being scoped to one account).
+func entrySnapshot(e *entry) json.RawMessage {
+	var m map[string]any
+	if err := json.Unmarshal(snapshot(e), &m); err != nil || m == nil {
+		return snapshot(e)
+	}
+	m["account_id"] = e.accountID
+	return snapshot(m)
+}
