@@ -102,7 +102,7 @@ func (s *Session) transferSteps(add func(string, any)) {
 		if err := w.awaitTransfer(ctx, status); err != nil {
 			return err
 		}
-		if w.transfer.FailureReasonCode != code {
+		if string(w.transfer.FailureReasonCode) != code {
 			return fmt.Errorf("transfer %s failed with reason code %q (%s), want %q", w.transfer.ID, w.transfer.FailureReasonCode, w.transfer.FailureReasonDescription, code)
 		}
 		return nil

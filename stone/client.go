@@ -230,7 +230,9 @@ func (c *Client) exchange(ctx context.Context, r call) (*response, error) {
 		accept = "application/json"
 	}
 	req.Header.Set("Accept", accept)
-	if r.body != nil {
+	// Stone asks for Content-Type: application/json on every API call
+	// (§1.5), as its Go SDK sends it, even on a bodyless approve or cancel.
+	if r.body != nil || r.method != http.MethodGet {
 		req.Header.Set("Content-Type", "application/json")
 	}
 

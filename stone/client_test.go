@@ -210,7 +210,7 @@ func TestAPIRequests(t *testing.T) {
 				"Content-Type":    "",
 				IdempotencyHeader: tt.idemKey,
 			}
-			if tt.body != "" {
+			if tt.body != "" || tt.method != http.MethodGet {
 				wantHeaders["Content-Type"] = "application/json"
 			}
 			for k, want := range wantHeaders {

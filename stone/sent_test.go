@@ -73,7 +73,8 @@ func checkWire(t *testing.T, fs *fakeStone, r apiRequest, w wire) {
 		"Accept":        accept,
 		"Content-Type":  "",
 	}
-	if w.body != "" {
+	if w.body != "" || r.Method != http.MethodGet {
+		// §1.5: application/json on every call, bodyless POSTs included.
 		want["Content-Type"] = "application/json"
 	}
 	for k, v := range w.headers {

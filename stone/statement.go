@@ -2,6 +2,7 @@ package stone
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"net/http"
@@ -55,6 +56,18 @@ type StatementEntry struct {
 	CreatedAt       time.Time     `json:"created_at"`
 	ScheduledAt     *string       `json:"scheduled_at"`
 	ScheduledTo     *string       `json:"scheduled_to"`
+
+	// Entries of external transfers (§4, objetos do extrato) add these.
+	DelayedToNextBusinessDay bool   `json:"delayed_to_next_business_day"`
+	RefundReasonCode         Code   `json:"refund_reason_code"`
+	RefundReasonDescription  string `json:"refund_reason_description"`
+	ScheduledToEffective     string `json:"scheduled_to_effective"`
+	ScheduledToRequested     string `json:"scheduled_to_requested"`
+	// Entries of barcode payments add the document's lines and details,
+	// kept raw: their shape is the dry run's details object.
+	Barcode      string          `json:"barcode"`
+	WritableLine string          `json:"writable_line"`
+	Details      json.RawMessage `json:"details"`
 }
 
 // StatementPage is one page of an account statement.

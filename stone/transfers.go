@@ -65,7 +65,7 @@ type InternalTransfer struct {
 	CreatedBy                string                 `json:"created_by"`
 	ApprovedBy               string                 `json:"approved_by"`
 	RejectedBy               string                 `json:"rejected_by"`
-	FailureReasonCode        string                 `json:"failure_reason_code"`
+	FailureReasonCode        Code                   `json:"failure_reason_code"` // "1" for lack of funds; a string or a number on the wire
 	FailureReasonDescription string                 `json:"failure_reason_description"`
 	ScheduledTo              string                 `json:"scheduled_to"`
 	TargetAccountCode        string                 `json:"target_account_code"`

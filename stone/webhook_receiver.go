@@ -130,12 +130,15 @@ func (h *WebhookReceiver) serve(r *http.Request) (int, error) {
 	if err != nil {
 		return status, err
 	}
-	switch {
-	case wh.ID != "" && wh.ID != eventID:
-		return http.StatusBadRequest, fmt.Errorf("stone: webhook: header %s %q differs from payload id %q", WebhookEventIDHeader, eventID, wh.ID)
-	case wh.EventType != eventType:
+	if wh.EventType != eventType {
 		return http.StatusBadRequest, fmt.Errorf("stone: webhook: header %s %q differs from payload event_type %q", WebhookEventTypeHeader, eventType, wh.EventType)
-	case wh.ID == "":
+	}
+	// The header id is the delivery's idempotency key (§7: dedupe on it).
+	// The payload's own id is data: Stone's inspection example shows it
+	// equal to target_id, so it need not match the header, and every event
+	// of one resource may share it.
+	wh.EventID = eventID
+	if wh.ID == "" {
 		wh.ID = eventID // Stone's cash-in example carries "id": null
 	}
 	return h.process(r.Context(), eventID, wh)

@@ -22,6 +22,7 @@ const (
 // zero, and Raw keeps every member as sent.
 type Webhook struct {
 	ID                 string // payload id; the delivery's header id when the payload's is null
+	EventID            string // x-stone-webhook-event-id of the delivery: the key deliveries are de-duplicated by
 	EventType          string
 	Env                string    // sandbox|production (schemas also list homolog, test, development)
 	EventHappenedAt    time.Time // zero when absent or not RFC 3339
