@@ -1,12 +1,13 @@
 package evidence
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"regexp"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -19,39 +20,30 @@ import (
 // key that is never stored. The same token used twice is visibly the same
 // (same fingerprint) without being readable or guessable from the bundle.
 
-var (
-	// jwtPattern matches compact JWS/JWT (header.payload.signature) and
-	// compact JWE (five parts). Headers always start with "eyJ" ({" in base64).
-	jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?`)
-	// pemPattern matches any PEM block with a private or secret key,
-	// including JSON-escaped newlines ("\n" as two characters).
-	pemPattern = regexp.MustCompile(`-----BEGIN ([A-Z0-9 ]*(?:PRIVATE|SECRET) KEY)-----[\s\S]*?-----END [A-Z0-9 ]*(?:PRIVATE|SECRET) KEY-----`)
-	// pemStartPattern catches a truncated private key block with no END line.
-	pemStartPattern = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*(?:PRIVATE|SECRET) KEY-----[\s\S]*`)
-	// bearerPattern matches opaque bearer tokens in free text.
-	bearerPattern = regexp.MustCompile(`(?i)\b(bearer)\s+([A-Za-z0-9._~+/=-]{8,})`)
-	// digitsOnly identifies CPF (11) and CNPJ (14) documents after stripping punctuation.
-	docPunct = regexp.MustCompile(`[.\-/ ]`)
-)
+// normKey folds a JSON or form key for matching: accessToken,
+// access_token and ACCESS-TOKEN are the same field.
+func normKey(k string) string {
+	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(k))
+}
 
-// secretField reports JSON object keys (lower case) whose whole value is a
-// secret.
+// secretField reports keys (normalised) whose whole value is a secret.
 func secretField(k string) bool {
 	switch k {
-	case "access_token", "refresh_token", "id_token", "client_secret", "password", "private_key",
-		"client_assertion", "assertion", "jwt", "token", "encrypted_body", "x-stone-challenge-solution":
+	case "accesstoken", "refreshtoken", "idtoken", "clientsecret", "password", "privatekey",
+		"clientassertion", "assertion", "jwt", "token", "encryptedbody", "xstonechallengesolution":
 		return true
 	}
 	return false
 }
 
-// documentField reports JSON keys (lower case) that carry a CPF or CNPJ.
+// documentField reports keys (normalised) that carry a CPF or CNPJ:
+// document, owner_document, cpf, recipient_cpf_cnpj..., but not their
+// document_type.
 func documentField(k string) bool {
-	switch k {
-	case "document", "owner_document", "cpf", "cnpj", "payer_document", "receiver_document", "beneficiary_document":
-		return true
+	if strings.HasSuffix(k, "type") {
+		return false
 	}
-	return false
+	return strings.Contains(k, "document") || strings.Contains(k, "cpf") || strings.Contains(k, "cnpj")
 }
 
 // secretHeaders are always replaced whole (lower-case names).
@@ -99,49 +91,6 @@ func (r *Redactor) Fingerprint(secret string) string {
 	return "[redacted:" + hex.EncodeToString(m.Sum(nil))[:16] + "]"
 }
 
-// String redacts every secret found in free text: private keys, JWTs (their
-// signature part; header and claims stay readable) and bearer tokens.
-func (r *Redactor) String(s string) string {
-	// Each pattern runs only when its fixed marker is present: most
-	// strings (ids, names, amounts) have none, and redaction runs on every
-	// string of every body.
-	if strings.Contains(s, "-----BEGIN") {
-		s = pemPattern.ReplaceAllStringFunc(s, func(block string) string {
-			return "[private key " + r.Fingerprint(block) + "]"
-		})
-		s = pemStartPattern.ReplaceAllStringFunc(s, func(block string) string {
-			return "[private key " + r.Fingerprint(block) + "]"
-		})
-	}
-	if strings.Contains(s, "eyJ") {
-		s = jwtPattern.ReplaceAllStringFunc(s, r.jwt)
-	}
-	if !containsFold(s, "bearer") {
-		return s
-	}
-	s = bearerPattern.ReplaceAllStringFunc(s, func(m string) string {
-		parts := bearerPattern.FindStringSubmatch(m)
-		if strings.HasPrefix(parts[2], "[redacted:") || strings.HasPrefix(parts[2], "eyJ") {
-			return m // already handled as a JWT
-		}
-		return parts[1] + " " + r.Fingerprint(parts[2])
-	})
-	return s
-}
-
-// jwt keeps the header and claims of a JWS, so an auditor can read aud, exp
-// and jti, and replaces the signature with the fingerprint of the whole
-// token. Without its signature the token cannot be replayed. A JWE (five
-// parts) carries ciphertext that is replaced whole.
-func (r *Redactor) jwt(tok string) string {
-	parts := strings.Split(tok, ".")
-	fp := r.Fingerprint(tok)
-	if len(parts) == 3 {
-		return parts[0] + "." + parts[1] + "." + fp
-	}
-	return parts[0] + ".[jwe]." + fp
-}
-
 // Header redacts one header value given its name.
 func (r *Redactor) Header(name, value string) string {
 	if r.headers[strings.ToLower(name)] {
@@ -168,11 +117,12 @@ func (r *Redactor) Headers(h http.Header) map[string][]string {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		vals := make([]string, len(h[k]))
-		for i, v := range h[k] {
-			vals[i] = r.Header(k, v)
+		ck := http.CanonicalHeaderKey(k)
+		// Keys differing only in case (set directly on the map) are one
+		// header: keep every value, not the last key's.
+		for _, v := range h[k] {
+			out[ck] = append(out[ck], r.Header(k, v))
 		}
-		out[http.CanonicalHeaderKey(k)] = vals
 	}
 	return out
 }
@@ -184,23 +134,65 @@ func (r *Redactor) Body(body []byte) []byte {
 	if len(body) == 0 {
 		return body
 	}
-	var v any
-	if json.Valid(body) && json.Unmarshal(body, &v) == nil {
-		v = r.value(v, nil)
-		for _, p := range r.paths {
-			v = r.path(v, p)
-		}
-		out, err := json.Marshal(v)
-		if err == nil {
-			return out
+	if json.Valid(body) {
+		// UseNumber keeps amounts and ids above 2^53 exactly as sent:
+		// redaction must not alter the evidence it leaves.
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) == nil {
+			v = r.value(v, nil)
+			for _, p := range r.paths {
+				v = r.path(v, p)
+			}
+			if out, err := json.Marshal(v); err == nil {
+				return out
+			}
 		}
 	}
+	if form, ok := parseForm(body); ok {
+		return []byte(r.form(form))
+	}
 	return []byte(r.String(string(body)))
+}
+
+// parseForm reads an application/x-www-form-urlencoded body (the token
+// request is one). Text with spaces or markup is not a form.
+func parseForm(body []byte) (url.Values, bool) {
+	s := string(body)
+	if !strings.Contains(s, "=") || strings.ContainsAny(s, " \t\r\n<>{}\"") {
+		return nil, false
+	}
+	v, err := url.ParseQuery(s)
+	return v, err == nil && len(v) > 0
+}
+
+// form redacts a form field by field, like a JSON object: decoded values,
+// so that URL encoding hides nothing.
+func (r *Redactor) form(v url.Values) string {
+	out := url.Values{}
+	for k, vals := range v {
+		name := r.String(k)
+		for _, val := range vals {
+			red, _ := r.value(val, &k).(string)
+			out[name] = append(out[name], red)
+		}
+	}
+	// Keep the stand-ins readable ("[redacted:…]", not "%5Bredacted%3A…"),
+	// so a fingerprint can be searched for across the bundle.
+	unescape := strings.NewReplacer("%5Bredacted%3A", "[redacted:", "%5D", "]", "%5Bprivate+key+", "[private key ", "%5Bjwe%5D", "[jwe]")
+	return unescape.Replace(out.Encode())
 }
 
 func (r *Redactor) value(v any, key *string) any {
 	switch t := v.(type) {
 	case map[string]any:
+		// A PIX key of type cpf or cnpj is the owner's document.
+		if kt, _ := t["key_type"].(string); kt == "cpf" || kt == "cnpj" {
+			if k, ok := t["key"].(string); ok {
+				t["key"] = MaskDocument(k)
+			}
+		}
 		if _, isJWK := t["kty"]; isJWK {
 			// The members of a JSON Web Key that hold private material
 			// (RFC 7518 §6.3.2, §6.4): a private key in JWK form is a
@@ -225,18 +217,22 @@ func (r *Redactor) value(v any, key *string) any {
 		return t
 	case string:
 		if key != nil {
-			lk := strings.ToLower(*key)
-			switch {
-			case secretField(lk):
+			switch nk := normKey(*key); {
+			case secretField(nk):
 				if jwtPattern.MatchString(t) {
 					return r.String(t)
 				}
 				return r.Fingerprint(t)
-			case documentField(lk):
+			case documentField(nk):
 				return MaskDocument(t)
 			}
 		}
 		return r.String(t)
+	case json.Number:
+		if key != nil && documentField(normKey(*key)) {
+			return MaskDocument(t.String())
+		}
+		return t
 	default:
 		return v
 	}
@@ -266,30 +262,4 @@ func (r *Redactor) path(v any, p []string) any {
 		}
 	}
 	return v
-}
-
-// MaskDocument masks a CPF or CNPJ the way Stone masks target documents in
-// PIX responses ("***093657**"): the first three and the last two digits are
-// hidden. Values that are already masked or are not documents are returned
-// with every digit hidden but the middle, so nothing identifying survives.
-func MaskDocument(doc string) string {
-	if strings.Contains(doc, "*") {
-		return doc
-	}
-	d := docPunct.ReplaceAllString(doc, "")
-	if len(d) < 6 {
-		return strings.Repeat("*", len(d))
-	}
-	return "***" + d[3:len(d)-2] + "**"
-}
-
-// containsFold reports whether s contains the lower-case ASCII word sub in
-// any letter case, without allocating a lowered copy of s.
-func containsFold(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
-		}
-	}
-	return false
 }

@@ -139,3 +139,16 @@ func FuzzRedactor(f *testing.F) {
 		}
 	})
 }
+
+// TestDocumentsInTextNotInIDs: a valid CPF in an error message is masked,
+// but digits inside a hex id or hash (x-request-id, journal hashes) are
+// evidence and stay.
+func TestDocumentsInTextNotInIDs(t *testing.T) {
+	r := NewRedactor([]byte("k"), RedactOptions{})
+	assert.Equal(t, "document ***456789** is irregular", r.String("document 12345678909 is irregular"))
+	assert.Equal(t, "cnpj ***447770001** ok", r.String("cnpj 11.444.777/0001-61 ok"))
+	for _, id := range []string{"4b6fdb63d12345678909f172a6e5", "ab12345678909", "12345678909cd"} {
+		assert.Equal(t, id, r.String(id))
+	}
+	assert.Equal(t, "call 12345678900", r.String("call 12345678900"), "no valid check digits: not a CPF")
+}

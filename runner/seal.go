@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"crypto/rsa"
-	"io/fs"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
@@ -17,19 +16,23 @@ import (
 
 // seal writes the effective plan into the bundle and signs the manifest
 // with the partner's key.
-func seal(dir string, c Config, sc script, r *evidence.Report, key *rsa.PrivateKey, head string, lines int64) error {
+func seal(dir string, c Config, sc script, r *evidence.Report, key *rsa.PrivateKey, head string, lines int64, red *evidence.Redactor) error {
+	// The plan holds no secret by design, but its fixtures name people's
+	// documents: those are masked like everything else in the bundle.
+	if t := c.Fixtures.TEDTarget; t != nil {
+		masked := *t
+		masked.Document = evidence.MaskDocument(masked.Document)
+		c.Fixtures.TEDTarget = &masked
+	}
 	plan, err := yaml.Marshal(c)
 	if err != nil {
 		return err
 	}
 	header := "# The effective plan of this run: scenarios.yaml after HOMOLOG_* variables and flags.\n"
-	if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), append([]byte(header), plan...), 0o644); err != nil {
+	if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
 		return err
 	}
-	feats, err := hashFeatures(sc)
-	if err != nil {
-		return err
-	}
+	feats := hashFeatures(sc)
 	m := &evidence.Manifest{
 		RunID: r.RunID, Tool: r.Tool, Target: r.Target, ClientID: r.ClientID, Operator: r.Operator, Signoff: r.Signoff,
 		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, ClockOffset: evidence.ClockOffsetOf(r),
@@ -41,16 +44,13 @@ func seal(dir string, c Config, sc script, r *evidence.Report, key *rsa.PrivateK
 	return evidence.Seal(dir, m, key)
 }
 
-func hashFeatures(sc script) ([]evidence.HashedFile, error) {
+// hashFeatures hashes the feature files as they were read for the run.
+func hashFeatures(sc script) []evidence.HashedFile {
 	var out []evidence.HashedFile
 	for _, p := range sc.paths {
-		data, err := fs.ReadFile(sc.fsys, p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, evidence.HashedFile{Path: p, SHA256: evidence.SHA256(data)})
+		out = append(out, evidence.HashedFile{Path: p, SHA256: evidence.SHA256(sc.files[p])})
 	}
-	return out, nil
+	return out
 }
 
 // featuresCommit is the git commit of a features folder on disk, with
