@@ -46,6 +46,7 @@ type Journal struct {
 	f    *os.File
 	seq  int64
 	prev string
+	size int64 // bytes of complete lines written
 	now  func() time.Time
 	err  error
 }
@@ -79,16 +80,23 @@ func (j *Journal) Append(kind, scenario, step string, data any) (int64, error) {
 	if j.f == nil {
 		return 0, fmt.Errorf("evidence: journal %s: closed", kind)
 	}
-	j.seq++
-	e := Entry{Seq: j.seq, Time: j.now().UTC(), Kind: kind, Scenario: scenario, Step: step, Data: raw, Prev: j.prev}
+	e := Entry{Seq: j.seq + 1, Time: j.now().UTC(), Kind: kind, Scenario: scenario, Step: step, Data: raw, Prev: j.prev}
 	line, err := json.Marshal(e)
 	if err != nil {
 		return 0, fmt.Errorf("evidence: journal %s: %w", kind, err)
 	}
-	if _, err := j.f.Write(append(line, '\n')); err != nil {
+	if n, err := j.f.Write(append(line, '\n')); err != nil {
+		// Cut a partial line off, so the journal still ends on its last
+		// complete line and the chain up to it verifies; the run is then
+		// marked incomplete (Recorder.Err).
+		if n > 0 {
+			_ = j.f.Truncate(j.size)
+		}
 		j.err = fmt.Errorf("evidence: write journal: %w", err)
 		return 0, j.err
 	}
+	j.seq++
+	j.size += int64(len(line)) + 1
 	sum := sha256.Sum256(line)
 	j.prev = hex.EncodeToString(sum[:])
 	return e.Seq, nil

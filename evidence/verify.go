@@ -61,6 +61,11 @@ func Verify(dir string, pub *rsa.PublicKey) (*Verification, error) {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotBundle)
 	}
 	v := &Verification{Dir: dir}
+	// A bundle reached through a link (reports/latest) is the folder it
+	// points to; walking the link itself would see no files.
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
 	manifestBytes, merr := os.ReadFile(filepath.Join(dir, ManifestFile))
 	if merr != nil {
 		v.add("manifest", false, "%s is missing: the run did not finish writing its bundle (killed?)", ManifestFile)

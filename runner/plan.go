@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"testing/fstest"
 
 	"github.com/cucumber/godog"
 	messages "github.com/cucumber/messages/go/v34"
@@ -17,10 +18,13 @@ import (
 )
 
 // script is the feature files of a run, in order, and where they came from.
+// The files are read once: the plan check, godog and the manifest's hashes
+// all see the same bytes, even if a file on disk changes during the run.
 type script struct {
 	fsys   fs.FS
-	paths  []string // file names inside fsys, in run order
-	source string   // "built-in" or the folder
+	paths  []string          // file names inside fsys, in run order
+	files  map[string][]byte // their content as read
+	source string            // "built-in" or the folder
 }
 
 // loadScript resolves features.dir and features.order.
@@ -39,7 +43,7 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 	sort.Strings(all)
 	if len(c.Features.Order) == 0 {
 		sc.paths = all
-		return sc, nil
+		return sc.snapshot(c)
 	}
 	for i, name := range c.Features.Order {
 		if !strings.HasSuffix(name, ".feature") {
@@ -54,6 +58,23 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 		}
 		sc.paths = append(sc.paths, name)
 	}
+	return sc.snapshot(c)
+}
+
+// snapshot reads the script's files once into memory and serves them from
+// there for the rest of the run.
+func (sc script) snapshot(c Config) (script, error) {
+	mem := fstest.MapFS{}
+	sc.files = map[string][]byte{}
+	for _, p := range sc.paths {
+		data, err := fs.ReadFile(sc.fsys, p)
+		if err != nil {
+			return script{}, c.fieldErr("features", "read %s: %v", p, err)
+		}
+		sc.files[p] = data
+		mem[p] = &fstest.MapFile{Data: data, Mode: 0o444}
+	}
+	sc.fsys = mem
 	return sc, nil
 }
 

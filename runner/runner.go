@@ -191,13 +191,17 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	final, ferr := rec.Finish(o)
 	ferr = errors.Join(ferr, evidence.WriteReports(dir, final, evidence.Renderers()))
 	head, lines := rec.JournalHead()
-	ferr = errors.Join(ferr, seal(dir, c, sc, final, tgt.key, head, lines))
+	ferr = errors.Join(ferr, seal(dir, c, sc, final, tgt.key, head, lines, red))
 	h.summary(final)
+	exit := final.ExitCode
 	if ferr != nil {
-		fmt.Fprintf(out, "warning: the bundle may be incomplete: %v\n", red.String(ferr.Error()))
+		// The evidence could not be completed: whatever the scenarios
+		// did, this run cannot be shown as passed.
+		fmt.Fprintf(out, "error: the bundle is incomplete: %v\n", red.String(ferr.Error()))
+		exit = ExitIncomplete
 	}
 	fmt.Fprintln(out, dir)
-	return Result{ExitCode: final.ExitCode, Bundle: dir, Report: final}, nil
+	return Result{ExitCode: exit, Bundle: dir, Report: final}, nil
 }
 
 // execute runs f and turns a panic that escapes it (godog recovers panics

@@ -161,6 +161,11 @@ func (s *Session) ensure(ctx context.Context, name, scenario string, build func(
 			return nil, err // interrupted: neither built nor failed
 		}
 		f.done, f.value, f.err, f.by = true, v, err, scenario
+		if err != nil {
+			// This scenario tried to build it and failed: it is the
+			// failure; later scenarios that need it are the blocked ones.
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if f.err != nil {
 		return nil, &BlockedError{Prereq: name, By: f.by, Cause: f.err}
