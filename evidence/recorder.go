@@ -89,6 +89,12 @@ func NewRecorder(opts RecorderOptions) (*Recorder, error) {
 		scenarios: map[string]*Scenario{}, steps: map[Scope]*Step{}}, nil
 }
 
+func (r *Recorder) isFinished() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.finished
+}
+
 // Redactor returns the recorder's redactor, for text the runner prints.
 func (r *Recorder) Redactor() *Redactor { return r.red }
 

@@ -29,6 +29,11 @@ type recordingTransport struct {
 
 func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	rec := t.rec
+	if rec.isFinished() {
+		// The bundle is sealed: nothing may be added to it (not even a
+		// body under bodies/), so late requests pass through unrecorded.
+		return t.base.RoundTrip(req)
+	}
 	ex := &Exchange{StartedAt: rec.now().UTC(), Method: req.Method, URL: rec.red.String(req.URL.String())}
 	ex.IdempotencyKey = req.Header.Get("x-stone-idempotency-key")
 	if n, ok := req.Context().Value(attemptKey{}).(int); ok {

@@ -81,6 +81,10 @@ func writeNew(path string, data []byte, perm fs.FileMode) error {
 		tmp.Close()
 		return &runner.ConfigError{File: path, Err: err}
 	}
+	if err := tmp.Sync(); err != nil { // a crash must not leave an empty key behind
+		tmp.Close()
+		return &runner.ConfigError{File: path, Err: err}
+	}
 	if err := tmp.Close(); err != nil {
 		return &runner.ConfigError{File: path, Err: err}
 	}
