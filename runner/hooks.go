@@ -24,8 +24,19 @@ type hooks struct {
 	mu   sync.Mutex // serialises progress lines
 }
 
+// safe turns a panic in one of homolog's own hooks into the scenario's
+// error: godog recovers panics in steps, not in hooks, and with scenarios
+// running in parallel a hook's panic would escape the runner's recover and
+// end the process without a bundle.
+func safe(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("homolog: hook panicked: %v", r)
+	}
+}
+
 func (h *hooks) install(s *godog.ScenarioContext) {
-	s.Before(func(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	s.Before(func(ctx context.Context, sc *godog.Scenario) (_ context.Context, err error) {
+		defer safe(&err)
 		if h.ctx.Err() != nil {
 			// The run was interrupted or timed out: leave the scenario
 			// not run rather than fail it.
@@ -34,7 +45,8 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		_ = h.rec.ScenarioStarted(sc.Id)
 		return evidence.WithScope(ctx, evidence.Scope{Scenario: sc.Id}), nil
 	})
-	s.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+	s.StepContext().Before(func(ctx context.Context, st *godog.Step) (_ context.Context, err error) {
+		defer safe(&err)
 		scope, _ := evidence.ScopeFrom(ctx)
 		if scope.Scenario == "" {
 			return ctx, nil
@@ -42,7 +54,8 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		_ = h.rec.StepStarted(scope.Scenario, st.Id)
 		return evidence.WithScope(ctx, evidence.Scope{Scenario: scope.Scenario, Step: st.Id}), nil
 	})
-	s.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+	s.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (_ context.Context, herr error) {
+		defer safe(&herr)
 		scope, _ := evidence.ScopeFrom(ctx)
 		if scope.Scenario == "" {
 			return ctx, nil
@@ -56,7 +69,8 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		// report it twice.
 		return ctx, nil
 	})
-	s.After(func(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
+	s.After(func(ctx context.Context, sc *godog.Scenario, err error) (_ context.Context, herr error) {
+		defer safe(&herr)
 		scope, _ := evidence.ScopeFrom(ctx)
 		if scope.Scenario == "" {
 			return ctx, nil

@@ -66,3 +66,15 @@ func TestWebhookDeliveriesRecorded(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(string(journal), `"kind":"webhook"`))
 	assert.NotContains(t, string(journal), "eyJhbGciOiJSU0EtT0FFUC0yNTYifQ.a.b", "the encrypted body is not evidence")
 }
+
+func TestSafeHook(t *testing.T) {
+	hook := func() (err error) {
+		defer safe(&err)
+		var m map[string]int
+		m["boom"]++ // a nil-map write panics
+		return nil
+	}
+	err := hook()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "hook panicked")
+}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/openbank-homolog/homolog/stone"
@@ -127,14 +126,14 @@ type PersonOwner struct {
 	poll time.Duration
 	wait time.Duration
 
-	mu    sync.Mutex  // one question at a time: answers are matched to prompts
-	lines chan string // every line typed, read by one goroutine for the run
+	turn  chan struct{} // one question at a time: answers are matched to prompts
+	lines chan string   // every line typed, read by one goroutine for the run
 }
 
 // NewPersonOwner starts reading in, line by line: one reader for the whole
 // run, so no typed line is lost between questions.
 func NewPersonOwner(out io.Writer, in io.Reader, poll, wait time.Duration) *PersonOwner {
-	o := &PersonOwner{out: out, poll: poll, wait: wait, lines: make(chan string)}
+	o := &PersonOwner{out: out, poll: poll, wait: wait, lines: make(chan string), turn: make(chan struct{}, 1)}
 	if in == nil {
 		close(o.lines)
 		return o
@@ -154,8 +153,14 @@ func NewPersonOwner(out io.Writer, in io.Reader, poll, wait time.Duration) *Pers
 
 // DecideConsent implements Owner.
 func (o *PersonOwner) DecideConsent(ctx context.Context, link, decision string) (*stone.ConsentResult, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
+	// Waiting for another question to be answered respects the run's
+	// context: an interrupt does not hang on the person.
+	select {
+	case o.turn <- struct{}{}:
+		defer func() { <-o.turn }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("owner: %w", ctx.Err())
+	}
 	fmt.Fprintf(o.out, "\n  ACTION NEEDED — account owner: open this consent link in a browser, log in to the sandbox account and choose %q:\n\n    %s\n\n  Then paste here the full address the page sent you back to, and press Enter (waiting %s).\n  > \n", decision, link, o.wait)
 	ctx, cancel := context.WithTimeout(ctx, o.wait)
 	defer cancel()
