@@ -290,3 +290,18 @@ func list[T any](ctx context.Context, c *Client, op, path string, q url.Values, 
 	}
 	return &v, nil
 }
+
+// postIdempotent POSTs body to path with an idempotency key (generated
+// when key is "") and decodes the answer as T: the shape of every
+// financial creation Stone documents.
+func postIdempotent[T any](ctx context.Context, c *Client, op, path string, body any, key string) (*T, error) {
+	h, err := c.idempotencyHeader(op, key)
+	if err != nil {
+		return nil, err
+	}
+	var v T
+	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: path, body: body, header: h}, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}

@@ -3,7 +3,6 @@ package stone
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"time"
 )
@@ -168,15 +167,7 @@ func (c *Client) postExternalTransfer(ctx context.Context, op, path string, req 
 	if err := req.validate(op); err != nil {
 		return nil, err
 	}
-	h, err := c.idempotencyHeader(op, key)
-	if err != nil {
-		return nil, err
-	}
-	var t ExternalTransfer
-	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: path, body: req, header: h}, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return postIdempotent[ExternalTransfer](ctx, c, op, path, req, key)
 }
 
 // ExternalTransfer fetches one TED by id.

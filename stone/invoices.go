@@ -3,7 +3,6 @@ package stone
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strconv"
 )
 
@@ -182,13 +181,5 @@ func (c *Client) CreateBarcodePaymentInvoice(ctx context.Context, req BarcodePay
 	if err := req.validate(op); err != nil {
 		return nil, err
 	}
-	h, err := c.idempotencyHeader(op, idempotencyKey)
-	if err != nil {
-		return nil, err
-	}
-	var inv BarcodePaymentInvoice
-	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: "/barcode_payment_invoices", body: req, header: h}, &inv); err != nil {
-		return nil, err
-	}
-	return &inv, nil
+	return postIdempotent[BarcodePaymentInvoice](ctx, c, op, "/barcode_payment_invoices", req, idempotencyKey)
 }

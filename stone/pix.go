@@ -232,15 +232,7 @@ func (c *Client) CreatePixPayment(ctx context.Context, req PixPaymentRequest, id
 	if err := req.validate(op); err != nil {
 		return nil, err
 	}
-	h, err := c.idempotencyHeader(op, idempotencyKey)
-	if err != nil {
-		return nil, err
-	}
-	var p OutboundPixPayment
-	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: "/pix/outbound_pix_payments", body: req, header: h}, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return postIdempotent[OutboundPixPayment](ctx, c, op, "/pix/outbound_pix_payments", req, idempotencyKey)
 }
 
 // PixConfirmation is the optional confirm body: Amount is required here

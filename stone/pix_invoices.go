@@ -103,15 +103,7 @@ func (c *Client) CreatePixInvoice(ctx context.Context, req PixInvoiceRequest, id
 	if err := req.validate(op); err != nil {
 		return nil, err
 	}
-	h, err := c.idempotencyHeader(op, idempotencyKey)
-	if err != nil {
-		return nil, err
-	}
-	var inv PixInvoice
-	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: "/pix_payment_invoices", body: req, header: h}, &inv); err != nil {
-		return nil, err
-	}
-	return &inv, nil
+	return postIdempotent[PixInvoice](ctx, c, op, "/pix_payment_invoices", req, idempotencyKey)
 }
 
 // CancelPixInvoice cancels an unpaid dynamic QR code: DELETE

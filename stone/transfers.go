@@ -3,7 +3,6 @@ package stone
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -149,21 +148,13 @@ func (c *Client) postInternalTransfer(ctx context.Context, op, path string, req 
 	if err := req.validate(op); err != nil {
 		return nil, err
 	}
-	h, err := c.idempotencyHeader(op, idempotencyKey)
-	if err != nil {
-		return nil, err
-	}
 	var body internalTransferBody
 	body.AccountID = req.AccountID
 	body.Amount = req.Amount
 	body.Target.Account.AccountCode = req.TargetAccountCode
 	body.Description = req.Description
 	body.ScheduledTo = req.ScheduledTo
-	var t InternalTransfer
-	if err := c.do(ctx, call{op: op, method: http.MethodPost, path: path, body: body, header: h}, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return postIdempotent[InternalTransfer](ctx, c, op, path, body, idempotencyKey)
 }
 
 // CancelInternalTransfer cancels a scheduled transfer: POST …/cancel → 204
