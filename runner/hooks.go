@@ -17,11 +17,12 @@ import (
 // hooks turn godog's scenario and step events into evidence and live
 // progress.
 type hooks struct {
-	rec  *evidence.Recorder
-	plan *plan
-	out  io.Writer
-	ctx  context.Context
-	mu   sync.Mutex // serialises progress lines
+	session *steps.Session
+	rec     *evidence.Recorder
+	plan    *plan
+	out     io.Writer
+	ctx     context.Context
+	mu      sync.Mutex // serialises progress lines
 }
 
 // safe turns a panic in one of homolog's own hooks into the scenario's
@@ -71,6 +72,10 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 	})
 	s.After(func(ctx context.Context, sc *godog.Scenario, err error) (_ context.Context, herr error) {
 		defer safe(&herr)
+		if h.session != nil {
+			// Whatever happened, scenarios waiting for this one stop waiting.
+			h.session.ScenarioFinished(sc.Id)
+		}
 		scope, _ := evidence.ScopeFrom(ctx)
 		if scope.Scenario == "" {
 			return ctx, nil

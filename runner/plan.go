@@ -219,3 +219,19 @@ func dedent(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// planned lists the plan's scenarios in run order for the steps, which
+// need to know which scenario builds what.
+func (p *plan) planned() []steps.PlannedScenario {
+	var out []steps.PlannedScenario
+	for _, f := range p.features {
+		for _, sc := range f.Scenarios {
+			ps := steps.PlannedScenario{ID: sc.ID, Name: sc.Name}
+			for _, st := range sc.Steps {
+				ps.Steps = append(ps.Steps, st.Text)
+			}
+			out = append(out, ps)
+		}
+	}
+	return out
+}

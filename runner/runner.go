@@ -140,6 +140,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,
 		NoInbox: "webhooks.listen is not set: set it to an address reachable at the webhook URI registered with Stone",
+		Plan:    p.planned(),
 	}
 	if hooksSrv != nil {
 		if err := hooksSrv.serve(client, tgt.key, rec); err != nil {
@@ -165,7 +166,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 
 	runCtx, cancel := context.WithTimeout(ctx, time.Duration(c.Timeout))
 	defer cancel()
-	h := &hooks{rec: rec, plan: p, out: out, ctx: runCtx}
+	h := &hooks{session: session, rec: rec, plan: p, out: out, ctx: runCtx}
 	crash := execute(func() {
 		godog.TestSuite{
 			Name: "homolog",

@@ -115,6 +115,9 @@ func (w *World) makeConsentLink() error {
 // the configured one, the one an earlier scenario obtained, or a new
 // consent asked of the owner now.
 func (s *Session) ensureConsent(ctx context.Context, w *World) (string, error) {
+	if err := s.awaitBuilder(ctx, PrereqConsent, w.id); err != nil {
+		return "", err
+	}
 	v, err := s.ensure(ctx, PrereqConsent, w.scenario, func(ctx context.Context) (any, error) {
 		if id := s.cfg.Fixtures.ConsentedAccountID; id != "" {
 			return id, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sync"
 	"time"
 
@@ -62,6 +63,7 @@ type Config struct {
 	Now        func() time.Time                // nil → time.Now; dates for scheduling and due dates
 	Inbox      Inbox                           // webhooks received during the run; nil when none can be
 	NoInbox    string                          // why there is no Inbox, for the blocked report
+	Plan       []PlannedScenario               // the run's scenarios in order, to know who builds what
 }
 
 // Session is shared by every scenario of one run. It holds what the ordered
@@ -72,6 +74,9 @@ type Session struct {
 
 	mu    sync.Mutex
 	facts map[string]*fact
+
+	owed  map[string]PlannedScenario // prerequisite → the scenario that builds it (set once, read-only after)
+	order map[string]int             // scenario id → position in the plan
 }
 
 type fact struct {
@@ -79,7 +84,17 @@ type fact struct {
 	done  bool
 	value any
 	err   error
-	by    string // scenario that built or failed it
+	by    string        // scenario that built or failed it
+	ready chan struct{} // closed once done
+}
+
+// settle marks f done; f.mu is held.
+func (f *fact) settle(value any, err error, by string) {
+	f.value, f.err, f.by = value, err, by
+	if !f.done {
+		f.done = true
+		close(f.ready)
+	}
 }
 
 // NewSession checks cfg and returns a session.
@@ -101,7 +116,9 @@ func NewSession(cfg Config) (*Session, error) {
 	if cfg.Wait <= 0 {
 		cfg.Wait = 30 * time.Second
 	}
-	return &Session{cfg: cfg, facts: map[string]*fact{}}, nil
+	s := &Session{cfg: cfg, facts: map[string]*fact{}, owed: map[string]PlannedScenario{}, order: map[string]int{}}
+	s.owe(cfg.Plan)
+	return s, nil
 }
 
 func (s *Session) fact(name string) *fact {
@@ -109,10 +126,76 @@ func (s *Session) fact(name string) *fact {
 	defer s.mu.Unlock()
 	f := s.facts[name]
 	if f == nil {
-		f = &fact{}
+		f = &fact{ready: make(chan struct{})}
 		s.facts[name] = f
 	}
 	return f
+}
+
+// PlannedScenario is one scenario of the run's plan, in run order.
+type PlannedScenario struct {
+	ID    string
+	Name  string
+	Steps []string // step texts
+}
+
+// owe notes which scenario of the plan builds each stateful prerequisite
+// as the thing it tests. A consent can be given once: if another scenario's
+// ensure step gave it first, the scenario testing the first approval would
+// see already_granted. Scenarios after the builder in plan order therefore
+// wait for it rather than build the prerequisite themselves (they started
+// after it, so it is running or done: no deadlock, whatever the
+// concurrency).
+func (s *Session) owe(plan []PlannedScenario) {
+	builder := regexp.MustCompile(`^the account owner approves the consent request$`)
+	for i, sc := range plan {
+		s.order[sc.ID] = i
+		if _, owed := s.owed[PrereqConsent]; owed {
+			continue
+		}
+		for _, st := range sc.Steps {
+			if builder.MatchString(st) {
+				s.owed[PrereqConsent] = sc
+				break
+			}
+		}
+	}
+}
+
+// ScenarioFinished releases what a builder scenario owed and did not build
+// (it failed earlier, or was cut short): the scenarios waiting for it are
+// then blocked, naming it, instead of waiting for ever.
+func (s *Session) ScenarioFinished(id string) {
+	for name, sc := range s.owed {
+		if sc.ID != id {
+			continue
+		}
+		f := s.fact(name)
+		f.mu.Lock()
+		if !f.done {
+			f.settle(nil, fmt.Errorf("the scenario that requests it did not get that far"), sc.Name)
+		}
+		f.mu.Unlock()
+	}
+}
+
+// awaitBuilder waits, when prerequisite name is owed by a scenario that
+// runs before scenarioID, until that scenario has built it or given up.
+func (s *Session) awaitBuilder(ctx context.Context, name, scenarioID string) error {
+	b, owed := s.owed[name]
+	if !owed || b.ID == scenarioID {
+		return nil
+	}
+	mine, ok := s.order[scenarioID]
+	if theirs := s.order[b.ID]; !ok || theirs > mine {
+		return nil // the builder comes later (or the plan is unknown): build it here
+	}
+	select {
+	case <-s.fact(name).ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // BlockedError says a scenario could not run because a prerequisite that
@@ -145,7 +228,7 @@ func (s *Session) record(name, scenario string, value any, err error) {
 	if f.done && f.err == nil && err != nil {
 		return // a later failure does not undo what was built
 	}
-	f.done, f.value, f.err, f.by = true, value, err, scenario
+	f.settle(value, err, scenario)
 }
 
 // ensure returns the prerequisite name, building it with build if no
@@ -160,7 +243,7 @@ func (s *Session) ensure(ctx context.Context, name, scenario string, build func(
 		if err != nil && ctx.Err() != nil {
 			return nil, err // interrupted: neither built nor failed
 		}
-		f.done, f.value, f.err, f.by = true, v, err, scenario
+		f.settle(v, err, scenario)
 		if err != nil {
 			// This scenario tried to build it and failed: it is the
 			// failure; later scenarios that need it are the blocked ones.

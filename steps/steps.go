@@ -40,7 +40,7 @@ func Definitions(s *Session) []Definition {
 // scenario, then every definition.
 func Register(sc *godog.ScenarioContext, s *Session) {
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		return withWorld(ctx, &World{s: s, scenario: p.Name}), nil
+		return withWorld(ctx, &World{s: s, id: p.Id, scenario: p.Name}), nil
 	})
 	for _, d := range Definitions(s) {
 		sc.Step(d.Expr, d.Handler)

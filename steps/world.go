@@ -13,6 +13,7 @@ import (
 // never see each other's responses, even when run concurrently.
 type World struct {
 	s        *Session
+	id       string // the scenario's id in the plan
 	scenario string
 
 	err   error // the last API call's error, for "is refused" steps
