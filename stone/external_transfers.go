@@ -85,29 +85,13 @@ const (
 // ExternalTransfer is Stone's external transfer (TED) resource. Nullable
 // strings decode null as ""; nullable times are pointers.
 type ExternalTransfer struct {
-	ID                       string                 `json:"id"`
-	AccountID                string                 `json:"account_id"`
-	Amount                   int64                  `json:"amount"`
-	Fee                      int64                  `json:"fee"`
-	Status                   string                 `json:"status"`
-	CreatedBy                string                 `json:"created_by"`
-	ApprovedBy               string                 `json:"approved_by"`
-	RejectedBy               string                 `json:"rejected_by"`
-	FailureReasonCode        Code                   `json:"failure_reason_code"` // see ExternalTransferFailureReason
-	FailureReasonDescription string                 `json:"failure_reason_description"`
+	CashOut
 	RefundReasonCode         Code                   `json:"refund_reason_code"` // see ExternalTransferRefundReason
 	RefundReasonDescription  string                 `json:"refund_reason_description"`
 	DelayedToNextBusinessDay bool                   `json:"delayed_to_next_business_day"`
 	ScheduledToRequested     string                 `json:"scheduled_to_requested"` // the date asked for
 	ScheduledToEffective     string                 `json:"scheduled_to_effective"` // the business day it runs
 	Target                   ExternalTransferTarget `json:"target"`
-	CreatedAt                time.Time              `json:"created_at"`
-	ApprovedAt               *time.Time             `json:"approved_at"`
-	FinishedAt               *time.Time             `json:"finished_at"`
-	FailedAt                 *time.Time             `json:"failed_at"`
-	RejectedAt               *time.Time             `json:"rejected_at"`
-	CancelledAt              *time.Time             `json:"cancelled_at"`
-	ApprovalExpiredAt        *time.Time             `json:"approval_expired_at"`
 	SettledAt                *time.Time             `json:"settled_at"`
 	RefundedAt               *time.Time             `json:"refunded_at"`
 }

@@ -66,34 +66,18 @@ func (r PaymentRequest) validate(op string) error {
 
 // Payment is Stone's barcode payment resource.
 type Payment struct {
-	ID                       string          `json:"id"`
-	AccountID                string          `json:"account_id"`
-	Amount                   int64           `json:"amount"`
-	Fee                      int64           `json:"fee"`
-	Barcode                  string          `json:"barcode"`
-	WritableLine             string          `json:"writable_line"`
-	Status                   string          `json:"status"` // CREATED, MONEY_RESERVED, APPROVED, SCHEDULED, FINISHED, FAILED, REJECTED, EXPIRED, CANCELLED, REFUNDED
-	ScheduledTo              string          `json:"scheduled_to"`
-	CreatedBy                string          `json:"created_by"`
-	ApprovedBy               string          `json:"approved_by"`
-	RejectedBy               string          `json:"rejected_by"`
-	CancelledBy              string          `json:"cancelled_by"`
-	FailureReasonCode        Code            `json:"failure_reason_code"`
-	FailureReasonDescription string          `json:"failure_reason_description"`
-	RefundReasonCode         Code            `json:"refund_reason_code"`
-	RefundReasonDescription  string          `json:"refund_reason_description"`
-	IdempotencyKey           string          `json:"idempotency_key"`
-	RequestID                string          `json:"request_id"`
-	EffectivePayer           *EffectivePayer `json:"effective_payer"`
-	Details                  *PaymentDetails `json:"details"`
-	CreatedAt                time.Time       `json:"created_at"`
-	ApprovedAt               *time.Time      `json:"approved_at"`
-	FinishedAt               *time.Time      `json:"finished_at"`
-	FailedAt                 *time.Time      `json:"failed_at"`
-	RejectedAt               *time.Time      `json:"rejected_at"`
-	CancelledAt              *time.Time      `json:"cancelled_at"`
-	ApprovalExpiredAt        *time.Time      `json:"approval_expired_at"`
-	RefundedAt               *time.Time      `json:"refunded_at"`
+	CashOut
+	Barcode                 string          `json:"barcode"`
+	WritableLine            string          `json:"writable_line"`
+	ScheduledTo             string          `json:"scheduled_to"`
+	CancelledBy             string          `json:"cancelled_by"`
+	RefundReasonCode        Code            `json:"refund_reason_code"`
+	RefundReasonDescription string          `json:"refund_reason_description"`
+	IdempotencyKey          string          `json:"idempotency_key"`
+	RequestID               string          `json:"request_id"`
+	EffectivePayer          *EffectivePayer `json:"effective_payer"`
+	Details                 *PaymentDetails `json:"details"`
+	RefundedAt              *time.Time      `json:"refunded_at"`
 }
 
 // PaymentDryRun is the dry run's answer: the payment Stone would create plus

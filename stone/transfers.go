@@ -55,29 +55,13 @@ type InternalTransferTarget struct {
 // decode null as ""; nullable times are pointers so "never happened" stays
 // distinguishable from the zero time.
 type InternalTransfer struct {
-	ID                       string                 `json:"id"`
-	AccountID                string                 `json:"account_id"`
-	Amount                   int64                  `json:"amount"`
-	Fee                      int64                  `json:"fee"`
-	Status                   string                 `json:"status"` // CREATED, APPROVED, SCHEDULED, FINISHED, FAILED, REJECTED, EXPIRED, CANCELLED
-	Description              string                 `json:"description"`
-	CreatedBy                string                 `json:"created_by"`
-	ApprovedBy               string                 `json:"approved_by"`
-	RejectedBy               string                 `json:"rejected_by"`
-	FailureReasonCode        Code                   `json:"failure_reason_code"` // "1" for lack of funds; a string or a number on the wire
-	FailureReasonDescription string                 `json:"failure_reason_description"`
-	ScheduledTo              string                 `json:"scheduled_to"`
-	TargetAccountCode        string                 `json:"target_account_code"`
-	TargetAccountOwnerName   string                 `json:"target_account_owner_name"`
-	Target                   InternalTransferTarget `json:"target"`
-	CreatedAt                time.Time              `json:"created_at"`
-	ApprovedAt               *time.Time             `json:"approved_at"`
-	FinishedAt               *time.Time             `json:"finished_at"`
-	FailedAt                 *time.Time             `json:"failed_at"`
-	RejectedAt               *time.Time             `json:"rejected_at"`
-	CancelledAt              *time.Time             `json:"cancelled_at"`
-	ApprovalExpiredAt        *time.Time             `json:"approval_expired_at"`
-	SettledAt                *time.Time             `json:"settled_at"`
+	CashOut
+	Description            string                 `json:"description"`
+	ScheduledTo            string                 `json:"scheduled_to"`
+	TargetAccountCode      string                 `json:"target_account_code"`
+	TargetAccountOwnerName string                 `json:"target_account_owner_name"`
+	Target                 InternalTransferTarget `json:"target"`
+	SettledAt              *time.Time             `json:"settled_at"`
 }
 
 // InternalTransferListParams filters GET /internal_transfers: every filter

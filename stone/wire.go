@@ -177,3 +177,28 @@ func checkDocument(op, field, doc, docType string) error {
 	}
 	return nil
 }
+
+// CashOut is what every cash-out (internal transfer, TED, barcode payment)
+// shares: one approval lifecycle (stone-api.md §3.5, §5.6), CREATED until
+// the owner decides on a consented account, then APPROVED or SCHEDULED and
+// FINISHED or FAILED, or REJECTED, CANCELLED, EXPIRED. Embedded, its
+// fields read and decode as the resource's own.
+type CashOut struct {
+	ID                       string     `json:"id"`
+	AccountID                string     `json:"account_id"`
+	Amount                   int64      `json:"amount"`
+	Fee                      int64      `json:"fee"`
+	Status                   string     `json:"status"`
+	CreatedBy                string     `json:"created_by"`
+	ApprovedBy               string     `json:"approved_by"`
+	RejectedBy               string     `json:"rejected_by"`
+	FailureReasonCode        Code       `json:"failure_reason_code"` // "1" for lack of funds; a string or a number on the wire
+	FailureReasonDescription string     `json:"failure_reason_description"`
+	CreatedAt                time.Time  `json:"created_at"`
+	ApprovedAt               *time.Time `json:"approved_at"`
+	FinishedAt               *time.Time `json:"finished_at"`
+	FailedAt                 *time.Time `json:"failed_at"`
+	RejectedAt               *time.Time `json:"rejected_at"`
+	CancelledAt              *time.Time `json:"cancelled_at"`
+	ApprovalExpiredAt        *time.Time `json:"approval_expired_at"`
+}
