@@ -260,6 +260,11 @@ func (c Config) Validate() error {
 	default:
 		return c.fieldErr("target", "unknown target %q (want simulator, sandbox or production)", c.Target)
 	}
+	if c.Client.PrivateKeyFile != "" && c.Client.PrivateKeyEnv != "" {
+		// Which one would sign is a guess either way: the key given must
+		// be the key that signs, so two keys are refused on every target.
+		return c.fieldErr("client", "private_key_file (or HOMOLOG_PRIVATE_KEY_FILE) and private_key_env are both set: keep the one that holds the key registered with Stone")
+	}
 	if c.Target != TargetSimulator {
 		if c.Client.ID == "" {
 			return c.fieldErr("client.id", "required for target %s: the ClientID Stone sent you (or set HOMOLOG_CLIENT_ID)", c.Target)

@@ -62,6 +62,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err := c.Validate(); err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
+	// The key is checked with the plan, before anything is sent or
+	// written: a key that cannot sign must not start a run whose bundle
+	// it would then fail to seal.
+	key, err := planKey(c, opts.Env)
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -105,7 +112,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if hooksSrv != nil {
 		webhookURL = hooksSrv.URL()
 	}
-	tgt, err := openTarget(c, opts.Env, webhookURL)
+	tgt, err := openTarget(c, opts.Env, key, webhookURL)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
