@@ -294,6 +294,30 @@ func (c Config) Validate() error {
 	if c.Out == "" {
 		return c.fieldErr("out", "must name a folder")
 	}
+	for i, p := range c.Redact.JSONPaths {
+		if err := checkJSONPath(p); err != nil {
+			return c.fieldErr(fmt.Sprintf("redact.json_paths[%d]", i), "%q: %v", p, err)
+		}
+	}
+	return nil
+}
+
+// checkJSONPath accepts dot-separated member names, "*" (any one level)
+// and "**" (any number of levels), so a typo is not a rule that silently
+// matches nothing.
+func checkJSONPath(p string) error {
+	p = strings.TrimPrefix(strings.TrimSpace(p), "$.")
+	if p == "" {
+		return errors.New("empty path (write e.g. data.*.owner_name or **.name)")
+	}
+	for _, seg := range strings.Split(p, ".") {
+		switch {
+		case seg == "":
+			return errors.New("empty segment (two dots, or a dot at an end)")
+		case strings.Contains(seg, "*") && seg != "*" && seg != "**":
+			return fmt.Errorf("segment %q: * stands alone: \"*\" is any one level, \"**\" any number of levels", seg)
+		}
+	}
 	return nil
 }
 
