@@ -67,3 +67,16 @@ func BenchmarkJournalAppend(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkVerifyLargeBundle verifies a bundle holding a 64 MiB body and a
+// 16 MiB journal; B/op is what verify allocates for it (flat: it streams).
+func BenchmarkVerifyLargeBundle(b *testing.B) {
+	dir := largeBundle(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := Verify(dir, nil)
+		if err != nil || !v.OK() {
+			b.Fatalf("verify: %v %+v", err, v)
+		}
+	}
+}

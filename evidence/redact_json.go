@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -317,49 +318,57 @@ func (p *jsonPass) array(key []byte, hasKey bool) error {
 // str reads a string at p.pos: raw is it as written (quotes included),
 // content its decoded text.
 func (p *jsonPass) str() (raw, content []byte, err error) {
+	raw, escaped, err := p.scanStr()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !escaped {
+		return raw, raw[1 : len(raw)-1], nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return nil, nil, errNotJSON
+	}
+	return raw, []byte(s), nil
+}
+
+// scanStr moves past a string at p.pos, checking its escapes, without
+// decoding it.
+func (p *jsonPass) scanStr() (raw []byte, escaped bool, err error) {
 	start := p.pos
 	p.pos++ // opening quote
-	escaped := false
 	for {
 		if p.pos >= len(p.in) {
-			return nil, nil, errNotJSON
+			return nil, false, errNotJSON
 		}
 		c := p.in[p.pos]
 		switch {
 		case c == '"':
 			p.pos++
-			raw = p.in[start:p.pos]
-			if !escaped {
-				return raw, raw[1 : len(raw)-1], nil
-			}
-			var s string
-			if json.Unmarshal(raw, &s) != nil {
-				return nil, nil, errNotJSON
-			}
-			return raw, []byte(s), nil
+			return p.in[start:p.pos], escaped, nil
 		case c == '\\':
 			escaped = true
 			if p.pos+1 >= len(p.in) {
-				return nil, nil, errNotJSON
+				return nil, false, errNotJSON
 			}
 			switch p.in[p.pos+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				p.pos += 2
 			case 'u':
 				if p.pos+6 > len(p.in) {
-					return nil, nil, errNotJSON
+					return nil, false, errNotJSON
 				}
 				for _, h := range p.in[p.pos+2 : p.pos+6] {
 					if !isHex(h) {
-						return nil, nil, errNotJSON
+						return nil, false, errNotJSON
 					}
 				}
 				p.pos += 6
 			default:
-				return nil, nil, errNotJSON
+				return nil, false, errNotJSON
 			}
 		case c < 0x20:
-			return nil, nil, errNotJSON
+			return nil, false, errNotJSON
 		default:
 			p.pos++
 		}
@@ -446,7 +455,7 @@ func (p *jsonPass) skipValue() error {
 				if p.pos >= len(p.in) || p.in[p.pos] != '"' {
 					return errNotJSON
 				}
-				if _, _, err := p.str(); err != nil {
+				if _, _, err := p.scanStr(); err != nil {
 					return err
 				}
 				p.skipWS()
@@ -474,7 +483,7 @@ func (p *jsonPass) skipValue() error {
 			return nil
 		}
 	case '"':
-		_, _, err := p.str()
+		_, _, err := p.scanStr()
 		return err
 	case 't':
 		return p.literal("true")
@@ -586,4 +595,69 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// journalLink reads the two members of a journal line that the hash chain
+// needs, seq and prev, checking that the line is one JSON object. It
+// allocates nothing, so verify's memory does not grow with the journal.
+func journalLink(line []byte) (seq int64, prev []byte, ok bool) {
+	p := jsonPass{in: line}
+	p.skipWS()
+	if p.pos >= len(line) || line[p.pos] != '{' {
+		return 0, nil, false
+	}
+	p.pos++
+	for first := true; ; first = false {
+		p.skipWS()
+		if first && p.pos < len(line) && line[p.pos] == '}' {
+			p.pos++
+			break
+		}
+		if p.pos >= len(line) || line[p.pos] != '"' {
+			return 0, nil, false
+		}
+		key, escaped, err := p.scanStr()
+		if err != nil || escaped { // homolog writes member names plainly
+			return 0, nil, false
+		}
+		p.skipWS()
+		if p.pos >= len(line) || line[p.pos] != ':' {
+			return 0, nil, false
+		}
+		p.pos++
+		p.skipWS()
+		start := p.pos
+		if err := p.skipValue(); err != nil {
+			return 0, nil, false
+		}
+		val := line[start:p.pos]
+		switch string(key) {
+		case `"seq"`:
+			n, err := strconv.ParseInt(string(val), 10, 64)
+			if err != nil {
+				return 0, nil, false
+			}
+			seq = n
+		case `"prev"`:
+			if val[0] != '"' || bytes.IndexByte(val, '\\') >= 0 || !utf8.Valid(val) {
+				return 0, nil, false
+			}
+			prev = val[1 : len(val)-1]
+		}
+		p.skipWS()
+		if p.pos >= len(line) {
+			return 0, nil, false
+		}
+		if line[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if line[p.pos] != '}' {
+			return 0, nil, false
+		}
+		p.pos++
+		break
+	}
+	p.skipWS()
+	return seq, prev, p.pos == len(line)
 }
