@@ -68,6 +68,13 @@ func Verify(dir string, pub *rsa.PublicKey) (*Verification, error) {
 		dir = real
 	}
 	manifestBytes, merr := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if merr != nil && errors.Is(merr, fs.ErrNotExist) {
+		// Neither a manifest nor a journal: not a bundle at all (a usage
+		// error), as opposed to a run killed before it sealed.
+		if _, err := os.Lstat(filepath.Join(dir, JournalFile)); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w (no %s and no %s)", v.Dir, ErrNotBundle, ManifestFile, JournalFile)
+		}
+	}
 	if merr != nil {
 		v.add("manifest", false, "%s is missing: the run did not finish writing its bundle (killed?)", ManifestFile)
 		v.verifyJournal(dir, nil)

@@ -91,3 +91,17 @@ func FuzzJournalLink(f *testing.F) {
 		}
 	})
 }
+
+// TestVerifyEmptyFolderIsNotABundle: a folder with neither manifest nor
+// journal is not a bundle (usage), while a journal without a manifest is a
+// run that never sealed (a failed check).
+func TestVerifyEmptyFolderIsNotABundle(t *testing.T) {
+	_, err := Verify(t.TempDir(), nil)
+	require.ErrorIs(t, err, ErrNotBundle)
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, JournalFile), nil, 0o644))
+	v, err := Verify(dir, nil)
+	require.NoError(t, err)
+	require.False(t, v.OK())
+}

@@ -189,6 +189,9 @@ func Defaults() Config {
 func ParseConfig(name string, data []byte) (Config, error) {
 	cfg := Defaults()
 	cfg.Source = name
+	if err := checkWholeNumbers(name, data); err != nil {
+		return Config{}, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	// An empty file decodes to io.EOF and means "all defaults".
@@ -201,6 +204,45 @@ func ParseConfig(name string, data []byte) (Config, error) {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// wholeNumberKeys are the plan's counts. yaml.v3 decodes 1.5 into an int
+// by truncating it, so "concurrency: 1.5" would silently run one scenario at
+// a time: these are checked to be integers first.
+func wholeNumberKeys() [][]string {
+	return [][]string{{"version"}, {"concurrency"}, {"retries"}, {"simulator", "faults", "seed"}}
+}
+
+// checkWholeNumbers refuses a count written as a fraction or exponent,
+// naming the key and its line.
+func checkWholeNumbers(name string, data []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil // the decoder reports syntax errors with their line
+	}
+	for _, path := range wholeNumberKeys() {
+		n := doc.Content[0]
+		for _, k := range path {
+			n = mappingValue(n, k)
+		}
+		if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" {
+			return &ConfigError{File: name, Field: strings.Join(path, "."), Err: fmt.Errorf("line %d: %s is not a whole number (write e.g. 2)", n.Line, n.Value)}
+		}
+	}
+	return nil
+}
+
+// mappingValue is the value of key in a YAML mapping node, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // cleanYAMLError turns yaml.v3's Go-flavoured messages ("field x not found
@@ -338,7 +380,7 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	if v, ok := lookup("HOMOLOG_CONCURRENCY"); ok && v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return &ConfigError{File: "environment", Field: "HOMOLOG_CONCURRENCY", Err: fmt.Errorf("%q is not a number", v)}
+			return &ConfigError{File: "environment", Field: "HOMOLOG_CONCURRENCY", Err: fmt.Errorf("%q is not a whole number (write e.g. 2)", v)}
 		}
 		c.Concurrency = n
 	}
