@@ -133,7 +133,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return abandon(dir, err)
 	}
-	hc := &http.Client{Transport: newRetryTransport(rec.Transport(opts.Transport), c.Retries), Timeout: 60 * time.Second}
+	hc := &http.Client{Transport: newRetryTransport(rec.Transport(transportFor(c.Target, opts.Transport)), c.Retries), Timeout: 60 * time.Second}
 	client, err := stone.New(stone.Options{
 		Endpoints: tgt.endpoints, ClientID: tgt.clientID, PrivateKey: tgt.key,
 		UserAgent: userAgent(c, opts.Version), HTTPClient: hc, Now: now,
