@@ -412,7 +412,7 @@ func TestPixChecks(t *testing.T) {
 		{"short end-to-end id", EndToEndID, nil, Inputs{"response": {pix("E123", "***093657**")}}, `end_to_end_id "E123"`},
 		{"masked by Stone", DocumentMasked, Params{"field": "target.entity.document"}, Inputs{"response": {pix(e2e, "***093657**")}}, ""},
 		{"an unmasked document", DocumentMasked, Params{"field": "target.entity.document"}, Inputs{"response": {pix(e2e, "52998224725")}}, `is "52998224725", not masked`},
-		{"unmasked, masked only by homolog", DocumentMasked, Params{"field": "target.entity.document"}, Inputs{"response": {pix(e2e, MaskedByHomolog + "***982247**]")}}, "was sent unmasked"},
+		{"unmasked, masked only by homolog", DocumentMasked, Params{"field": "target.entity.document"}, Inputs{"response": {pix(e2e, MaskedByHomolog+"***982247**]")}}, "was sent unmasked"},
 		{"no document", DocumentMasked, Params{"field": "target.entity.document"}, Inputs{"response": {pix(e2e, "")}}, "has no document at target.entity.document"},
 		{"static BR Code", BRCodeStatic, nil, Inputs{"response": {rec(1, "POST", "https://api/x", 200, "", `{"type":"static","static":{"key":"k"}}`)}}, ""},
 		{"dynamic BR Code", BRCodeStatic, nil, Inputs{"response": {rec(1, "POST", "https://api/x", 200, "", `{"type":"dynamic","dynamic":{}}`)}}, `type "dynamic"`},
@@ -454,7 +454,9 @@ func TestWebhookChecks(t *testing.T) {
 	}
 	ok := hook("accepted", "", t0.Add(-time.Second).Format(time.RFC3339))
 	p := Params{"event_type": "cash_out_internal_transfer_finished", "target_id": "t1"}
-	listing := func(body string) Record { return get(41, "https://api/api/v1/applications/application:c/webhooks", 200, body) }
+	listing := func(body string) Record {
+		return get(41, "https://api/api/v1/applications/application:c/webhooks", 200, body)
+	}
 	runCases(t, []checkCase{
 		{"verified", WebhookReceived, p, Inputs{"webhook": {ok}}, ""},
 		{"a signature that does not verify", WebhookReceived, p, Inputs{"webhook": {hook("rejected", "webhook: verify JWS: crypto/rsa: verification error", t0.Format(time.RFC3339))}}, "was rejected: webhook: verify JWS"},

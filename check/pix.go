@@ -140,4 +140,3 @@ func pixKeyListed(p Params, in Inputs) error {
 	}
 	return nil
 }
-
