@@ -71,7 +71,12 @@ func tokenReused(_ Params, in Inputs) error {
 	if err := decode(r, &tok); err != nil {
 		return err
 	}
-	calls := in.http("calls")
+	var calls []Record
+	for _, c := range in["calls"] {
+		if c.HTTP != nil {
+			calls = append(calls, c)
+		}
+	}
 	if len(calls) == 0 {
 		return fmt.Errorf("no API call was recorded after the token of %s", where(r))
 	}

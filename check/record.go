@@ -124,26 +124,34 @@ func (in Inputs) Seqs() map[string][]int64 {
 }
 
 // last returns the last HTTP record of a role: the final attempt of the
-// last call (earlier attempts and a token request may precede it).
+// last call. A token request the client made on the way (its token had
+// expired) is not the call, unless the role holds nothing else.
 func (in Inputs) last(role string) (Record, error) {
-	recs := in[role]
-	for i := len(recs) - 1; i >= 0; i-- {
-		if recs[i].HTTP != nil {
-			return recs[i], nil
-		}
+	recs := in.http(role)
+	if len(recs) == 0 {
+		return Record{}, fmt.Errorf("no %s was recorded", role)
 	}
-	return Record{}, fmt.Errorf("no %s was recorded", role)
+	return recs[len(recs)-1], nil
 }
 
-// http returns the HTTP records of a role, in order.
+// http returns the HTTP records of a role, in order, leaving out token
+// requests the client made on the way to an API call (a role made only of
+// token requests keeps them: the token is then the subject).
 func (in Inputs) http(role string) []Record {
-	var out []Record
+	var all, api []Record
 	for _, r := range in[role] {
-		if r.HTTP != nil {
-			out = append(out, r)
+		if r.HTTP == nil {
+			continue
+		}
+		all = append(all, r)
+		if !isTokenRequest(r) {
+			api = append(api, r)
 		}
 	}
-	return out
+	if len(api) > 0 {
+		return api
+	}
+	return all
 }
 
 // Result is a check's outcome as the journal keeps it: what was checked,

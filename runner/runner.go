@@ -90,7 +90,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
-	p, err := parsePlan(sc, tags, steps.Definitions(nil))
+	p, err := parsePlan(sc, tags, steps.Definitions())
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -134,8 +134,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return abandon(dir, &ConfigError{File: c.Source, Field: "client", Err: err})
 	}
+	ev := stepEvidence{rec: rec}
 	stepsCfg := steps.Config{
-		Client: client, Owner: tgt.owner(client, hc), Fixtures: tgt.fixtures, RunID: runID,
+		Client: client, Owner: tgt.owner(client, hc, ev), Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
 		NewID:      uuid.NewString,
 		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,

@@ -35,7 +35,7 @@ type target struct {
 	clientID  string
 	key       *rsa.PrivateKey
 	fixtures  steps.Fixtures
-	owner     func(c *stone.Client, hc *http.Client) steps.Owner
+	owner     func(c *stone.Client, hc *http.Client, ev steps.Evidence) steps.Owner
 	poll      time.Duration
 	wait      time.Duration
 	close     func() error
@@ -71,10 +71,10 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 			poll:     time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
 			close: func() error { return nil },
 		}
-		// One person for the whole run: one reader of their input.
-		person := steps.NewPersonOwner(env.Stdout, env.Stdin, t.poll, t.wait)
-		t.owner = func(*stone.Client, *http.Client) steps.Owner {
-			return person
+		// One person for the whole run, hence one reader of their input:
+		// the run asks for its owner once.
+		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence) steps.Owner {
+			return steps.NewPersonOwner(steps.PersonOptions{Out: env.Stdout, In: env.Stdin, Poll: t.poll, Wait: t.wait, Evidence: ev})
 		}
 		return t, nil
 	}
@@ -171,8 +171,8 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 		poll:     20 * time.Millisecond, wait: 30 * time.Second,
 		close: sim.Close,
 	}
-	t.owner = func(_ *stone.Client, hc *http.Client) steps.Owner {
-		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc}
+	t.owner = func(_ *stone.Client, hc *http.Client, ev steps.Evidence) steps.Owner {
+		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc, Evidence: ev}
 	}
 	return t, nil
 }

@@ -22,7 +22,7 @@ func TestPersonOwnerConsent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			o := NewPersonOwner(&out, strings.NewReader(tt.input), time.Millisecond, 5*time.Second)
+			o := NewPersonOwner(PersonOptions{Out: &out, In: strings.NewReader(tt.input), Poll: time.Millisecond, Wait: 5 * time.Second})
 			res, err := o.DecideConsent(context.Background(), "https://sandbox.conta.stone.com.br/consentimento?client_id=c&jwt=j", ConsentApprove)
 			if tt.want == "" {
 				if err == nil || !strings.Contains(err.Error(), tt.errPart) {
@@ -45,12 +45,12 @@ func TestPersonOwnerConsent(t *testing.T) {
 func TestPersonOwnerWaits(t *testing.T) {
 	r, w := io.Pipe()
 	defer w.Close()
-	o := NewPersonOwner(io.Discard, r, time.Millisecond, 20*time.Millisecond)
+	o := NewPersonOwner(PersonOptions{Out: io.Discard, In: r, Poll: time.Millisecond, Wait: 20 * time.Millisecond})
 	if _, err := o.DecideConsent(context.Background(), "link", ConsentApprove); err == nil || !strings.Contains(err.Error(), "no consent redirect pasted") {
 		t.Fatalf("err = %v", err)
 	}
 	calls := 0
-	o = NewPersonOwner(io.Discard, nil, time.Millisecond, 10*time.Second)
+	o = NewPersonOwner(PersonOptions{Out: io.Discard, Poll: time.Millisecond, Wait: 10 * time.Second})
 	err := o.DecideOperation(context.Background(), Operation{Kind: KindInternalTransfer, ID: "t1", Status: func(context.Context) (string, error) {
 		calls++
 		if calls < 3 {

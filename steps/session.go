@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -64,6 +65,32 @@ type Config struct {
 	Inbox      Inbox                           // webhooks received during the run; nil when none can be
 	NoInbox    string                          // why there is no Inbox, for the blocked report
 	Plan       []PlannedScenario               // the run's scenarios in order, to know who builds what
+	Evidence   Evidence                        // where checks and the owner's actions are recorded; nil → discarded
+}
+
+// Evidence is where steps write what is not an HTTP exchange: each check's
+// inputs and outcome, and the account owner's part (prompts, answers,
+// waits). The runner writes both to the bundle's journal under the step
+// found in ctx.
+type Evidence interface {
+	Check(ctx context.Context, res check.Result)
+	// Person records an event of the owner's part and returns its journal
+	// record, which it also puts on the tape of ctx.
+	Person(ctx context.Context, p check.Person) check.Record
+}
+
+// Discard is Evidence that keeps nothing but hands the owner's events to
+// the tape, for callers with no bundle (tests, tools).
+type Discard struct{}
+
+// Check implements Evidence.
+func (Discard) Check(context.Context, check.Result) {}
+
+// Person implements Evidence.
+func (Discard) Person(ctx context.Context, p check.Person) check.Record {
+	r := check.Record{Kind: check.KindPerson, Time: time.Now().UTC(), Person: &p}
+	check.TapeFrom(ctx).Add(r)
+	return r
 }
 
 // Session is shared by every scenario of one run. It holds what the ordered
@@ -109,6 +136,9 @@ func NewSession(cfg Config) (*Session, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Evidence == nil {
+		cfg.Evidence = Discard{}
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 100 * time.Millisecond
