@@ -80,4 +80,3 @@ func messageBody(m Message, body func(string) ([]byte, error)) ([]byte, error) {
 	}
 	return []byte(m.Body), nil
 }
-

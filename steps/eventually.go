@@ -111,4 +111,3 @@ func (s *Session) nextBusinessDay(ctx context.Context, opType string) (string, e
 	}
 	return "", fmt.Errorf("the %s calendar offers no business day in the next 30 days (next available %s)", opType, cal.NextAvailableExecutionDate)
 }
-
