@@ -106,4 +106,3 @@ func journalKinds(t *testing.T, dir string) map[string]int {
 	}
 	return out
 }
-
