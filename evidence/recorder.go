@@ -138,7 +138,7 @@ func (r *Recorder) Start(rep *Report) error {
 	r.mu.Unlock()
 	_, err := r.journal.Append(EventRunStart, "", "", map[string]any{
 		"run_id": rep.RunID, "tool": rep.Tool, "target": rep.Target, "client_id": rep.ClientID,
-		"operator": rep.Operator, "plan": planOf(rep), "scope": rep.Scope,
+		"operator": rep.Operator, "plan": planOf(rep), "coverage": rep.Coverage,
 	})
 	return err
 }

@@ -38,7 +38,7 @@ type Report struct {
 	IncompleteReason string      `json:"incomplete_reason,omitempty"`
 	ExitCode         int         `json:"exit_code"`
 	Summary          Summary     `json:"summary"`
-	Scope            *Scope      `json:"scope,omitempty"` // what the run covered, for its verdict
+	Coverage         *Coverage   `json:"coverage,omitempty"` // what the run covered, for its verdict
 	Features         []*Feature  `json:"features"`
 	Setup            []*Exchange `json:"setup_exchanges,omitempty"` // HTTP made outside any step (fixtures discovery)
 	Webhooks         []*Webhook  `json:"webhooks,omitempty"`        // webhooks received during the run, in arrival order

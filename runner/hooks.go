@@ -155,6 +155,10 @@ func (h *hooks) summary(r *evidence.Report) {
 	s := r.Summary.Scenarios
 	fmt.Fprintf(h.out, "%s: %d passed, %d failed, %d blocked, %d not run of %d scenarios; %d HTTP exchanges recorded\n",
 		strings.ToUpper(r.Status), s.Passed, s.Failed+s.Undefined+s.Pending, s.Blocked, s.NotRun+s.Skipped, s.Total, r.Summary.Exchanges)
+	if r.Target.Name == TargetSimulator {
+		fmt.Fprintln(h.out, "embedded simulator: passing shows the integration is ready; only Stone homologates, in its sandbox")
+	}
+	fmt.Fprintln(h.out, "Homologation "+evidence.RunVerdict(r))
 	if r.IncompleteReason != "" {
 		fmt.Fprintf(h.out, "incomplete: %s\n", r.IncompleteReason)
 	}

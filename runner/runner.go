@@ -75,16 +75,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		out = io.Discard
 		opts.Env.Stdout = out
 	}
-	tags := c.Tags
-	if c.Target == TargetProduction {
-		// Production is a read-only smoke test: nothing that moves money.
-		tags = requireTag(tags, "@read-only")
-	}
-	if c.Target != TargetSimulator {
-		// Scenarios that drive the simulator's test controls (its clock,
-		// another bank's behaviour) cannot run against Stone.
-		tags = requireTag(tags, "~@simulator-only")
-	}
+	tags := planTags(c.Tags, c.Target)
 
 	sc, err := loadScript(c, dirFS)
 	if err != nil {
@@ -159,6 +150,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		Tool:     evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
 		Target:   evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
 		Features: p.features,
+	}
+	if report.Coverage, err = coverage(c, sc, p, report.Target); err != nil {
+		return abandon(dir, err)
 	}
 	if err := rec.Start(report); err != nil {
 		return Result{ExitCode: ExitIncomplete, Bundle: dir}, err
