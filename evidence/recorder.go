@@ -147,7 +147,7 @@ func planOf(rep *Report) []map[string]any {
 	var plan []map[string]any
 	for _, f := range rep.Features {
 		for _, sc := range f.Scenarios {
-			plan = append(plan, map[string]any{"feature": f.URI, "scenario": sc.ID, "name": sc.Name, "line": sc.Line})
+			plan = append(plan, map[string]any{"feature": f.URI, "feature_name": f.Name, "scenario": sc.ID, "name": sc.Name, "line": sc.Line})
 		}
 	}
 	return plan

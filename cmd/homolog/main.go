@@ -80,7 +80,7 @@ func newRoot(s streams) *cobra.Command {
 		SilenceErrors: true,
 		Version:       version(),
 	}
-	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
+	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newRecheckCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
 	return root
 }
 
