@@ -15,11 +15,11 @@ import (
 // Recheck is the outcome of recomputing a bundle's verdicts from its
 // journal and bodies alone, with the check functions this homolog holds.
 type Recheck struct {
-	Dir       string             `json:"bundle"`
-	Intact    bool               `json:"intact"`
-	Integrity []Check            `json:"integrity"`
-	Scenarios []RecheckScenario  `json:"scenarios"`
-	Problems  []string           `json:"problems,omitempty"` // what could not be read
+	Dir       string            `json:"bundle"`
+	Intact    bool              `json:"intact"`
+	Integrity []Check           `json:"integrity"`
+	Scenarios []RecheckScenario `json:"scenarios"`
+	Problems  []string          `json:"problems,omitempty"` // what could not be read
 }
 
 // RecheckScenario is one scenario's recorded and recomputed verdicts.

@@ -148,4 +148,3 @@ func alterStatementPage(t *testing.T, bundle string) {
 	}
 	t.Fatal("no statement page read 10 at a time in the journal")
 }
-
