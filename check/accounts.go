@@ -150,8 +150,8 @@ type institution struct {
 }
 
 // institutionListed: the institutions (role "institutions") include
-// param "ispb" with bank number param "number" (stone-api.md §4). Stone
-// answers a bare array; a {data: [...]} page is read too.
+// param "ispb" with bank number param "number". stone-api.md §4 documents
+// the answer as a bare array, and only that is accepted.
 func institutionListed(p Params, in Inputs) error {
 	r, err := in.last("institutions")
 	if err != nil {
@@ -161,15 +161,7 @@ func institutionListed(p Params, in Inputs) error {
 		return err
 	}
 	var list []institution
-	if body := bytes.TrimSpace(r.HTTP.ResponseBody); len(body) > 0 && body[0] == '{' {
-		var page struct {
-			Data []institution `json:"data"`
-		}
-		if err := decode(r, &page); err != nil {
-			return err
-		}
-		list = page.Data
-	} else if err := decode(r, &list); err != nil {
+	if err := decode(r, &list); err != nil {
 		return err
 	}
 	ispb, number := p["ispb"], p["number"]

@@ -220,7 +220,8 @@ func TestAccountChecks(t *testing.T) {
 		{"fee negative", FeeListed, Params{"fee_type": "internal_transfer"}, Inputs{"fees": {get(1, "https://api/f", 200, `{"data":[{"fee_type":"internal_transfer","amount":-5}]}`)}}, "amount -5"},
 		{"stone listed", InstitutionListed, Params{"ispb": "16501555", "number": "197"}, Inputs{"institutions": {get(1, "https://api/i", 200, `[{"ispb_code":"16501555","number_code":"197"},{"ispb_code":"1","number_code":null}]`)}}, ""},
 		{"stone with another number", InstitutionListed, Params{"ispb": "16501555", "number": "197"}, Inputs{"institutions": {get(1, "https://api/i", 200, `[{"ispb_code":"16501555","number_code":"198"}]`)}}, `bank number "198"`},
-		{"stone absent", InstitutionListed, Params{"ispb": "16501555", "number": "197"}, Inputs{"institutions": {get(1, "https://api/i", 200, `{"data":[{"ispb_code":"1"}]}`)}}, "not among the 1 institutions"},
+		{"stone absent", InstitutionListed, Params{"ispb": "16501555", "number": "197"}, Inputs{"institutions": {get(1, "https://api/i", 200, `[{"ispb_code":"1"}]`)}}, "not among the 1 institutions"},
+		{"an undocumented page shape", InstitutionListed, Params{"ispb": "16501555", "number": "197"}, Inputs{"institutions": {get(1, "https://api/i", 200, `{"data":[{"ispb_code":"16501555","number_code":"197"}]}`)}}, "not the documented JSON"},
 	})
 }
 

@@ -47,10 +47,11 @@ func webhookReceived(p Params, in Inputs) error {
 }
 
 // webhookListed: Stone's inspection endpoint (role "listing") lists the
-// webhook delivered (role "webhook") among those sent to the application
-// (stone-api.md §7). Stone documents one example object and no list
-// shape: a bare array, a {cursor, data: [...]} page and a single object
-// are all read.
+// webhook delivered (role "webhook") among those sent to the application.
+// stone-api.md §7 documents one example object ({client_id, created_at,
+// data}) and no list shape, so that object, a bare array of them and a
+// {cursor, data: [...]} page — the list shape of every other endpoint
+// (§4.1) — are all read.
 func webhookListed(_ Params, in Inputs) error {
 	recs := in["webhook"]
 	if len(recs) == 0 || recs[len(recs)-1].Webhook == nil {

@@ -74,6 +74,45 @@ func TestSandboxTargetWithAPerson(t *testing.T) {
 	v, err := evidence.Verify(res.Bundle, &key.PublicKey)
 	require.NoError(t, err)
 	assert.True(t, v.OK())
+
+	// The person's part is evidence: each prompt (the consent link with
+	// its JWT's signature redacted), each answer and each wait, as person
+	// events of the step that asked, timestamped, shown in report.html.
+	var prompts, answers, outcomes int
+	for _, sc := range res.Report.Scenarios() {
+		for _, st := range sc.Steps {
+			for _, p := range st.Person {
+				assert.Equal(t, "person", p.Actor)
+				assert.NotZero(t, p.Seq)
+				assert.False(t, p.Time.IsZero())
+				switch p.Action {
+				case "prompt":
+					prompts++
+					if p.Subject == "consent" {
+						assert.Contains(t, p.Link, "jwt=eyJ")
+						assert.Contains(t, p.Link, "[redacted:", "the consent JWT's signature is not evidence")
+					}
+				case "answer":
+					answers++
+					assert.Contains(t, p.Answer, "consent_result=")
+				case "outcome":
+					outcomes++
+					assert.Equal(t, "decided", p.Outcome)
+				}
+			}
+		}
+	}
+	assert.Equal(t, 4, prompts, "two consents, two cash-outs")
+	assert.Equal(t, 2, answers)
+	assert.Equal(t, 2, outcomes)
+	html, err := os.ReadFile(filepath.Join(res.Bundle, "report.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), `<ul class="person">`)
+	assert.Contains(t, string(html), "JWT decoded")
+	// The whole run recomputes from its bundle, person events included.
+	rc, err := evidence.RecheckBundle(res.Bundle, evidence.VerifyOptions{PublicKey: &key.PublicKey})
+	require.NoError(t, err)
+	assert.True(t, rc.Same(), "%+v", rc)
 }
 
 var (
