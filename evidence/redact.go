@@ -190,7 +190,7 @@ func (r *Redactor) value(v any, key *string) any {
 		// A PIX key of type cpf or cnpj is the owner's document.
 		if kt, _ := t["key_type"].(string); kt == "cpf" || kt == "cnpj" {
 			if k, ok := t["key"].(string); ok {
-				t["key"] = MaskDocument(k)
+				t["key"] = maskFound(k)
 			}
 		}
 		if _, isJWK := t["kty"]; isJWK {
@@ -224,13 +224,13 @@ func (r *Redactor) value(v any, key *string) any {
 				}
 				return r.Fingerprint(t)
 			case documentField(nk):
-				return MaskDocument(t)
+				return maskFound(t)
 			}
 		}
 		return r.String(t)
 	case json.Number:
 		if key != nil && documentField(normKey(*key)) {
-			return MaskDocument(t.String())
+			return maskFound(t.String())
 		}
 		return t
 	default:

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
 // Patterns for secrets in free text: error messages, URLs, form and HTML
@@ -117,8 +119,20 @@ func maskDocumentsIn(s string) string {
 		if !validDocument(docPunct.ReplaceAllString(p[2], "")) {
 			return m
 		}
-		return p[1] + MaskDocument(p[2]) + p[3]
+		return p[1] + maskFound(p[2]) + p[3]
 	})
+}
+
+// maskFound masks a document the redactor found in clear, marked as
+// masked by homolog ("[masked:***093657**]"), so the bundle still shows
+// that the target sent it unmasked: a check reading the bundle (the
+// masked-document check, and recheck) must not mistake homolog's mask for
+// Stone's. A document that came masked is left as it came.
+func maskFound(doc string) string {
+	if strings.Contains(doc, "*") {
+		return doc
+	}
+	return check.MaskedByHomolog + MaskDocument(doc) + "]"
 }
 
 // MaskDocument masks a CPF or CNPJ the way Stone masks target documents in
