@@ -92,9 +92,12 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 
 func stepStatus(s godog.StepResultStatus, err error) string {
 	var blocked *steps.BlockedError
+	var skipped *steps.SkippedError
 	switch {
 	case errors.As(err, &blocked):
 		return evidence.StatusBlocked
+	case errors.As(err, &skipped):
+		return evidence.StatusSkipped
 	case s == godog.StepPassed:
 		return evidence.StatusPassed
 	case s == godog.StepSkipped:
@@ -110,9 +113,12 @@ func stepStatus(s godog.StepResultStatus, err error) string {
 
 func scenarioStatus(err error) (status, blockedBy, msg string) {
 	var blocked *steps.BlockedError
+	var skipped *steps.SkippedError
 	switch {
 	case err == nil:
 		return evidence.StatusPassed, "", ""
+	case errors.As(err, &skipped):
+		return evidence.StatusSkipped, "", err.Error()
 	case errors.As(err, &blocked):
 		by := blocked.Prereq
 		if blocked.By != "" {

@@ -126,8 +126,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return abandon(dir, &ConfigError{File: c.Source, Field: "client", Err: err})
 	}
 	ev := stepEvidence{rec: rec}
+	owner := tgt.owner(client, hc, ev, steps.OwnerActions(p.planned(), tgt.fixtures))
+	if c, ok := owner.(io.Closer); ok {
+		defer c.Close()
+	}
 	stepsCfg := steps.Config{
-		Client: client, Owner: tgt.owner(client, hc, ev), Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
+		Client: client, Owner: owner, Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
 		NewID:      uuid.NewString,
 		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,

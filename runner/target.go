@@ -35,7 +35,7 @@ type target struct {
 	clientID  string
 	key       *rsa.PrivateKey
 	fixtures  steps.Fixtures
-	owner     func(c *stone.Client, hc *http.Client, ev steps.Evidence) steps.Owner
+	owner     func(c *stone.Client, hc *http.Client, ev steps.Evidence, actions int) steps.Owner
 	poll      time.Duration
 	wait      time.Duration
 	close     func() error
@@ -73,8 +73,9 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 		}
 		// One person for the whole run, hence one reader of their input:
 		// the run asks for its owner once.
-		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence) steps.Owner {
-			return steps.NewPersonOwner(steps.PersonOptions{Out: env.Stdout, In: env.Stdin, Poll: t.poll, Wait: t.wait, Evidence: ev})
+		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence, actions int) steps.Owner {
+			return steps.NewPersonOwner(steps.PersonOptions{Out: env.Stdout, In: env.Stdin, Interactive: env.Interactive,
+				RedirectURI: c.Client.RedirectURI, Actions: actions, Poll: t.poll, Wait: t.wait, Evidence: ev})
 		}
 		return t, nil
 	}
@@ -171,7 +172,7 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 		poll:     20 * time.Millisecond, wait: 30 * time.Second,
 		close: sim.Close,
 	}
-	t.owner = func(_ *stone.Client, hc *http.Client, ev steps.Evidence) steps.Owner {
+	t.owner = func(_ *stone.Client, hc *http.Client, ev steps.Evidence, _ int) steps.Owner {
 		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc, Evidence: ev}
 	}
 	return t, nil
@@ -243,4 +244,8 @@ type Env struct {
 	Lookup func(string) (string, bool)
 	Stdout io.Writer
 	Stdin  io.Reader
+	// Interactive says Stdin is a terminal a person types into. Without
+	// one (a CI job), and without a loopback redirect URI to catch the
+	// consent on, what needs the account owner is reported blocked.
+	Interactive bool
 }
