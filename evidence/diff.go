@@ -34,6 +34,7 @@ func Diff(a, b string) ([]Change, error) {
 			out = append(out, Change{What: what, Name: name, Before: before, After: after})
 		}
 	}
+	add("verdict", "run", RunVerdict(ra), RunVerdict(rb))
 	add("status", "run", runStatus(ra), runStatus(rb))
 	add("target", "target", ra.Target.Name+" "+ra.Target.APIURL, rb.Target.Name+" "+rb.Target.APIURL)
 	add("target", "client", ra.ClientID, rb.ClientID)
@@ -47,6 +48,15 @@ func Diff(a, b string) ([]Change, error) {
 		add("scenario", name, orAbsent(sa[name]), orAbsent(sb[name]))
 	}
 	return out, nil
+}
+
+// BundleVerdict is a bundle's verdict with its scope, from its report.
+func BundleVerdict(dir string) (string, error) {
+	r, _, err := readRun(dir)
+	if err != nil {
+		return "", err
+	}
+	return RunVerdict(r), nil
 }
 
 func readRun(dir string) (*Report, *Manifest, error) {

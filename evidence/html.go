@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -61,6 +62,7 @@ func htmlStatusOrder() []string {
 type htmlView struct {
 	R         *Report
 	Marker    string
+	Scope     string // the verdict's scope words, "" for the whole built-in script on Stone's hosts
 	MarkerCls string
 	Simulator bool
 	Duration  string
@@ -103,7 +105,26 @@ type htmlStep struct {
 	S         *Step
 	Duration  string
 	Exchanges []*htmlExchange
+	Checks    []htmlCheck
+	Person    []htmlPerson
 }
+
+// htmlCheck is a check with its parameters and inputs in words.
+type htmlCheck struct {
+	Name, Params, Inputs, Message string
+	OK                            bool
+	Seq                           int64
+}
+
+type htmlPerson struct {
+	P      *PersonEvent
+	Waited string
+	JWTs   []htmlJWT
+}
+
+// htmlJWT is a JWT found in the evidence, decoded beside its redacted
+// compact form so an auditor reads aud, exp, jti without a tool.
+type htmlJWT struct{ Header, Claims string }
 
 type htmlExchange struct {
 	X           *Exchange
@@ -118,6 +139,7 @@ type htmlExchange struct {
 }
 
 type htmlMessage struct {
+	JWTs    []htmlJWT
 	Headers []htmlHeader
 	Body    string // pretty-printed when JSON
 	Ref     string // bodies/<sha256>, only when it is one
@@ -129,7 +151,7 @@ type htmlHeader struct{ Name, Value string }
 
 func newHTMLView(r *Report) *htmlView {
 	v := &htmlView{
-		R: r, Marker: runMarker(r), Simulator: isSimulator(r),
+		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
 		Statuses:  htmlStatusOrder(),
@@ -173,6 +195,17 @@ func newHTMLView(r *Report) *htmlView {
 					continue
 				}
 				hst := htmlStep{S: st, Duration: optDuration(span(st.StartedAt, st.FinishedAt))}
+				for _, c := range st.Checks {
+					if c != nil {
+						hst.Checks = append(hst.Checks, newHTMLCheck(c))
+					}
+				}
+				for _, p := range st.Person {
+					if p != nil {
+						hst.Person = append(hst.Person, htmlPerson{P: p, Waited: optDuration(time.Duration(p.WaitedMS) * time.Millisecond),
+							JWTs: decodeJWTs(p.Link, p.Text)})
+					}
+				}
 				where := f.Name + " › " + sc.Name + " › " + stepTitle(st)
 				for _, x := range st.Exchanges {
 					if x != nil {
@@ -252,7 +285,66 @@ func newHTMLMessage(m Message) htmlMessage {
 			hm.Headers = append(hm.Headers, htmlHeader{Name: k, Value: val})
 		}
 	}
+	texts := []string{m.Body}
+	for _, h := range hm.Headers {
+		texts = append(texts, h.Value)
+	}
+	hm.JWTs = decodeJWTs(texts...)
 	return hm
+}
+
+func newHTMLCheck(c *CheckResult) htmlCheck {
+	h := htmlCheck{Name: c.Name, OK: c.OK, Message: c.Message, Seq: c.Seq}
+	var ps []string
+	for _, k := range slices.Sorted(maps.Keys(c.Params)) {
+		ps = append(ps, k+"="+c.Params[k])
+	}
+	h.Params = strings.Join(ps, ", ")
+	var ins []string
+	for _, role := range slices.Sorted(maps.Keys(c.Inputs)) {
+		seqs := make([]string, len(c.Inputs[role]))
+		for i, n := range c.Inputs[role] {
+			seqs[i] = fmt.Sprintf("#%d", n)
+		}
+		ins = append(ins, role+" "+strings.Join(seqs, " "))
+	}
+	h.Inputs = strings.Join(ins, "; ")
+	if h.Inputs == "" {
+		h.Inputs = "no input"
+	}
+	return h
+}
+
+// decodeJWTs finds the JWTs in texts (redacted: their signatures are
+// fingerprints) and decodes each one's header and claims, once each.
+func decodeJWTs(texts ...string) []htmlJWT {
+	var out []htmlJWT
+	seen := map[string]bool{}
+	for _, t := range texts {
+		if !strings.Contains(t, "ey") {
+			continue
+		}
+		for _, tok := range jwtPattern.FindAllString(t, -1) {
+			parts := strings.Split(strings.Join(strings.Fields(tok), ""), ".")
+			if len(parts) < 2 || seen[parts[0]+"."+parts[1]] {
+				continue
+			}
+			seen[parts[0]+"."+parts[1]] = true
+			h, herr := base64.RawURLEncoding.DecodeString(parts[0])
+			c, cerr := base64.RawURLEncoding.DecodeString(parts[1])
+			if herr != nil || !json.Valid(h) {
+				continue
+			}
+			j := htmlJWT{Header: prettyBody(string(h))}
+			if len(parts) == 3 && cerr == nil && json.Valid(c) {
+				j.Claims = prettyBody(string(c))
+			} else {
+				j.Claims = "(encrypted: a JWE)"
+			}
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 // prettyBody indents JSON so a reviewer can read it; anything else is shown

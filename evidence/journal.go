@@ -20,6 +20,8 @@ const (
 	EventStepStart     = "step_start"
 	EventHTTP          = "http"
 	EventWebhook       = "webhook"
+	EventPerson        = "person" // the account owner: a prompt, an answer, the end of a wait
+	EventCheck         = "check"  // what a check read, and its outcome
 	EventStepEnd       = "step_end"
 	EventScenarioEnd   = "scenario_end"
 	EventRunEnd        = "run_end"
@@ -61,29 +63,30 @@ func OpenJournal(path string, now func() time.Time) (*Journal, error) {
 }
 
 // Append writes one event; data is marshalled to JSON. It returns the
-// entry's sequence number. After the first write error every later call
-// returns that error: a journal with a gap must not look whole.
-func (j *Journal) Append(kind, scenario, step string, data any) (int64, error) {
+// entry as written (its sequence number and time). After the first write
+// error every later call returns that error: a journal with a gap must not
+// look whole.
+func (j *Journal) Append(kind, scenario, step string, data any) (Entry, error) {
 	var raw json.RawMessage
 	if data != nil {
 		b, err := json.Marshal(data)
 		if err != nil {
-			return 0, fmt.Errorf("evidence: journal %s: %w", kind, err)
+			return Entry{}, fmt.Errorf("evidence: journal %s: %w", kind, err)
 		}
 		raw = b
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.err != nil {
-		return 0, j.err
+		return Entry{}, j.err
 	}
 	if j.f == nil {
-		return 0, fmt.Errorf("evidence: journal %s: closed", kind)
+		return Entry{}, fmt.Errorf("evidence: journal %s: closed", kind)
 	}
 	e := Entry{Seq: j.seq + 1, Time: j.now().UTC(), Kind: kind, Scenario: scenario, Step: step, Data: raw, Prev: j.prev}
 	line, err := json.Marshal(e)
 	if err != nil {
-		return 0, fmt.Errorf("evidence: journal %s: %w", kind, err)
+		return Entry{}, fmt.Errorf("evidence: journal %s: %w", kind, err)
 	}
 	if n, err := j.f.Write(append(line, '\n')); err != nil {
 		// Cut a partial line off, so the journal still ends on its last
@@ -93,13 +96,13 @@ func (j *Journal) Append(kind, scenario, step string, data any) (int64, error) {
 			_ = j.f.Truncate(j.size)
 		}
 		j.err = fmt.Errorf("evidence: write journal: %w", err)
-		return 0, j.err
+		return Entry{}, j.err
 	}
 	j.seq++
 	j.size += int64(len(line)) + 1
 	sum := sha256.Sum256(line)
 	j.prev = hex.EncodeToString(sum[:])
-	return e.Seq, nil
+	return e, nil
 }
 
 // Err is the first write error, after which the journal refused to go on.

@@ -41,9 +41,11 @@ type Manifest struct {
 	FinishedAt       time.Time         `json:"finished_at"`
 	ClockOffset      *ClockOffset      `json:"clock_offset,omitempty"`
 	Features         []HashedFile      `json:"features"`
+	BuiltinFeatures  []HashedFile      `json:"builtin_features"` // the script built into this homolog, to tell a custom script anywhere
 	FeaturesSource   string            `json:"features_source"`
 	FeaturesCommit   string            `json:"features_commit,omitempty"`
 	Plan             PlanInfo          `json:"plan"`
+	Coverage         *Coverage         `json:"coverage"` // what the run covered: its verdict's scope
 	Status           string            `json:"status"`
 	Complete         bool              `json:"complete"`
 	IncompleteReason string            `json:"incomplete_reason,omitempty"`

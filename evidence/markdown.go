@@ -17,7 +17,7 @@ func (MarkdownRenderer) File() string { return "summary.md" }
 // Render implements Renderer.
 func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Homologation %s\n\n", runMarker(r))
+	fmt.Fprintf(&b, "# Homologation %s\n\n", mdText(Verdict(runMarker(r), r.Coverage)))
 
 	target := "**" + mdText(r.Target.Name) + "**"
 	if isSimulator(r) {
@@ -82,19 +82,26 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 	return err
 }
 
-// runMarker is the run's verdict in words. A run that did not complete is
-// INCOMPLETE whatever its partial status, since it proves nothing about what
-// it did not reach.
-func runMarker(r *Report) string {
+// runMarker is the run's verdict in one word.
+func runMarker(r *Report) string { return Marker(r.Status, r.Complete) }
+
+// Marker is a run's verdict in one word. A run that did not complete is
+// INCOMPLETE whatever its partial status, since it proves nothing about
+// what it did not reach.
+func Marker(status string, complete bool) string {
 	switch {
-	case !r.Complete || r.Status == "incomplete":
+	case !complete || status == "incomplete":
 		return "INCOMPLETE"
-	case r.Status == StatusPassed:
+	case status == StatusPassed:
 		return "PASSED"
 	default:
 		return "FAILED"
 	}
 }
+
+// RunVerdict is the report's verdict with its scope, as every output
+// states it.
+func RunVerdict(r *Report) string { return Verdict(runMarker(r), r.Coverage) }
 
 func isSimulator(r *Report) bool { return r.Target.Name == "simulator" }
 

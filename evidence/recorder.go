@@ -6,7 +6,10 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
 // JournalFile is the journal's name inside a bundle.
@@ -31,10 +34,24 @@ func WithScope(ctx context.Context, s Scope) context.Context {
 
 type attemptKey struct{}
 
-// WithAttempt numbers the attempt a request is (1 for the first), so a
-// retried exchange shows as several numbered attempts in the evidence.
-func WithAttempt(ctx context.Context, n int) context.Context {
-	return context.WithValue(ctx, attemptKey{}, n)
+type attempts struct{ n atomic.Int64 }
+
+// WithAttempts numbers the attempts of one request: every attempt the
+// recorder sees under the returned context gets the next number (1 for the
+// first), whether the retry transport made it or Go's HTTP transport
+// re-sent the request by itself on a dropped keep-alive connection.
+func WithAttempts(ctx context.Context) context.Context {
+	return context.WithValue(ctx, attemptKey{}, &attempts{})
+}
+
+// nextAttempt is the number of the attempt about to be recorded, 0 when
+// the request is not numbered.
+func nextAttempt(ctx context.Context) int {
+	a, ok := ctx.Value(attemptKey{}).(*attempts)
+	if !ok {
+		return 0
+	}
+	return int(a.n.Add(1))
 }
 
 // ScopeFrom returns the scope of ctx, if any.
@@ -121,7 +138,7 @@ func (r *Recorder) Start(rep *Report) error {
 	r.mu.Unlock()
 	_, err := r.journal.Append(EventRunStart, "", "", map[string]any{
 		"run_id": rep.RunID, "tool": rep.Tool, "target": rep.Target, "client_id": rep.ClientID,
-		"operator": rep.Operator, "plan": planOf(rep),
+		"operator": rep.Operator, "plan": planOf(rep), "coverage": rep.Coverage,
 	})
 	return err
 }
@@ -130,7 +147,7 @@ func planOf(rep *Report) []map[string]any {
 	var plan []map[string]any
 	for _, f := range rep.Features {
 		for _, sc := range f.Scenarios {
-			plan = append(plan, map[string]any{"feature": f.URI, "scenario": sc.ID, "name": sc.Name, "line": sc.Line})
+			plan = append(plan, map[string]any{"feature": f.URI, "feature_name": f.Name, "scenario": sc.ID, "name": sc.Name, "line": sc.Line})
 		}
 	}
 	return plan
@@ -189,8 +206,8 @@ func (r *Recorder) ScenarioFinished(id, status, blockedBy, errText string) error
 // WebhookReceived records a webhook delivery as it arrives: headers,
 // outcome and the verified payload, redacted. Webhooks arrive on their own
 // schedule, so they belong to the run, not to a step; the journal's order
-// places them among the steps.
-func (r *Recorder) WebhookReceived(w *Webhook, headers http.Header, payload []byte) error {
+// places them among the steps. It returns the record a check reads.
+func (r *Recorder) WebhookReceived(w *Webhook, headers http.Header, payload []byte) (check.Record, error) {
 	w.ReceivedAt = r.now().UTC()
 	w.Headers = r.red.Headers(headers)
 	if len(payload) > 0 {
@@ -200,19 +217,60 @@ func (r *Recorder) WebhookReceived(w *Webhook, headers http.Header, payload []by
 	r.mu.Lock()
 	if r.finished {
 		r.mu.Unlock()
-		return nil
+		return check.Record{}, nil
 	}
 	if r.report != nil {
 		r.report.Webhooks = append(r.report.Webhooks, w)
 	}
 	r.mu.Unlock()
-	seq, err := r.journal.Append(EventWebhook, "", "", w)
-	if err == nil {
-		r.mu.Lock()
-		w.Seq = seq
-		r.mu.Unlock()
+	e, err := r.journal.Append(EventWebhook, "", "", w)
+	if err != nil {
+		return check.Record{}, err
 	}
-	return err
+	r.mu.Lock()
+	w.Seq = e.Seq
+	r.mu.Unlock()
+	return webhookRecord(e, w), nil
+}
+
+// Person records one event of the account owner's part in a step — a
+// prompt, an answer, the end of a wait — redacted (a consent link keeps
+// its JWT's claims, not its signature), and returns the record a check
+// reads. The record is also put on the tape of ctx, if any.
+func (r *Recorder) Person(ctx context.Context, scenarioID, stepID string, p check.Person) (check.Record, error) {
+	p.Text, p.Link, p.Answer, p.Detail = r.red.String(p.Text), r.red.String(p.Link), r.red.String(p.Answer), r.red.String(p.Detail)
+	if r.isFinished() {
+		return check.Record{}, fmt.Errorf("evidence: person event after the run was sealed")
+	}
+	e, err := r.journal.Append(EventPerson, scenarioID, stepID, p)
+	if err != nil {
+		return check.Record{}, err
+	}
+	r.mu.Lock()
+	if st := r.steps[Scope{scenarioID, stepID}]; st != nil {
+		st.Person = append(st.Person, &PersonEvent{Seq: e.Seq, Time: e.Time, Person: p})
+	}
+	r.mu.Unlock()
+	rec := personRecord(e, p)
+	check.TapeFrom(ctx).Add(rec)
+	return rec, nil
+}
+
+// Check records what a check read and what came of it, under its step.
+func (r *Recorder) Check(scenarioID, stepID string, res check.Result) error {
+	if r.isFinished() {
+		return fmt.Errorf("evidence: check after the run was sealed")
+	}
+	e, err := r.journal.Append(EventCheck, scenarioID, stepID, res)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	if st := r.steps[Scope{scenarioID, stepID}]; st != nil {
+		st.Checks = append(st.Checks, &CheckResult{Seq: e.Seq, Result: res})
+	}
+	r.mu.Unlock()
+	return nil
 }
 
 // Outcome is how the run ended.

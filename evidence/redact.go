@@ -227,7 +227,7 @@ func (r *Redactor) field(class keyClass, s string, nest int) string {
 		}
 		return r.Fingerprint(s)
 	case keyDocument:
-		return MaskDocument(s)
+		return maskFound(s)
 	}
 	if !needsWork(s) {
 		return s

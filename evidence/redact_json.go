@@ -120,7 +120,7 @@ func (p *jsonPass) value(key []byte, hasKey bool) error {
 		}
 		num := p.in[start:p.pos]
 		if hasKey && classifyKey(key) == keyDocument {
-			p.out = appendJSONString(p.out, MaskDocument(string(num)))
+			p.out = appendJSONString(p.out, maskFound(string(num)))
 			p.changed = true
 			return nil
 		}
@@ -241,7 +241,7 @@ func (p *jsonPass) object() error {
 	}
 	var patches []patch
 	if pixDoc && hasKeyMember {
-		keyAt.with = MaskDocument(keyRaw)
+		keyAt.with = maskFound(keyRaw)
 		patches = append(patches, keyAt)
 	}
 	if isJWK {

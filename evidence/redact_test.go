@@ -32,8 +32,8 @@ func TestRedactor(t *testing.T) {
 		{"pem in text", "key:\n" + testPEM, []string{"MIIEowIBAAKCAQEAsecret"}, []string{"[private key"}},
 		{"truncated pem", pemBegin + "PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC", []string{"MIIEvQIBADANBgkq"}, []string{"[private key"}},
 		{"bearer in text", "sent Authorization: Bearer abcdefghijklmnop123 to server", []string{"abcdefghijklmnop123"}, []string{"Bearer [redacted:"}},
-		{"cpf masked", `{"document":"12345678901","owner_document":"123.456.789-01"}`, []string{"12345678901", "123.456.789-01"}, []string{"***456789**"}},
-		{"cnpj masked", `{"owner_document":"12345678000190"}`, []string{"12345678000190"}, []string{"***456780001**"}},
+		{"cpf masked", `{"document":"12345678901","owner_document":"123.456.789-01"}`, []string{"12345678901", "123.456.789-01"}, []string{"[masked:***456789**]"}},
+		{"cnpj masked", `{"owner_document":"12345678000190"}`, []string{"12345678000190"}, []string{"[masked:***456780001**]"}},
 		{"already masked kept", `{"document":"***093657**"}`, nil, []string{"***093657**"}},
 		{"configured path", `{"data":[{"owner_name":"Maria Silva","id":"acc-1"}]}`, []string{"Maria Silva"}, []string{"acc-1"}},
 		{"ids and keys stay", `{"id":"c97de6a6","idempotency_key":"homolog-1"}`, nil, []string{"c97de6a6", "homolog-1"}},
@@ -145,8 +145,10 @@ func FuzzRedactor(f *testing.F) {
 // evidence and stay.
 func TestDocumentsInTextNotInIDs(t *testing.T) {
 	r := NewRedactor([]byte("k"), RedactOptions{})
-	assert.Equal(t, "document ***456789** is irregular", r.String("document 12345678909 is irregular"))
-	assert.Equal(t, "cnpj ***447770001** ok", r.String("cnpj 11.444.777/0001-61 ok"))
+	// Documents homolog masks are marked so: the bundle still shows the
+	// target sent them in clear.
+	assert.Equal(t, "document [masked:***456789**] is irregular", r.String("document 12345678909 is irregular"))
+	assert.Equal(t, "cnpj [masked:***447770001**] ok", r.String("cnpj 11.444.777/0001-61 ok"))
 	for _, id := range []string{"4b6fdb63d12345678909f172a6e5", "ab12345678909", "12345678909cd"} {
 		assert.Equal(t, id, r.String(id))
 	}

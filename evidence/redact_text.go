@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
 // Patterns for secrets in free text: error messages, URLs, form and HTML
@@ -84,7 +86,7 @@ func (r *Redactor) text(s string) string {
 			if err != nil {
 				v = p[3]
 			}
-			return p[1] + p[2] + "=" + MaskDocument(v)
+			return p[1] + p[2] + "=" + maskFound(v)
 		})
 	}
 	if strings.Contains(s, "=") {
@@ -142,8 +144,20 @@ func maskDocumentsIn(s string) string {
 		if !validDocument(stripDocPunct(p[2])) {
 			return m
 		}
-		return p[1] + MaskDocument(p[2]) + p[3]
+		return p[1] + maskFound(p[2]) + p[3]
 	})
+}
+
+// maskFound masks a document the redactor found in clear, marked as
+// masked by homolog ("[masked:***093657**]"), so the bundle still shows
+// that the target sent it unmasked: a check reading the bundle (the
+// masked-document check, and recheck) must not mistake homolog's mask for
+// Stone's. A document that came masked is left as it came.
+func maskFound(doc string) string {
+	if strings.Contains(doc, "*") {
+		return doc
+	}
+	return check.MaskedByHomolog + MaskDocument(doc) + "]"
 }
 
 // MaskDocument masks a CPF or CNPJ the way Stone masks target documents in
@@ -353,7 +367,7 @@ func maskBRCodes(s string) string {
 		if len(p[2]) < n {
 			return p[1] + strings.Repeat("*", len(p[2]))
 		}
-		return p[1] + MaskDocument(p[2][:n]) + p[2][n:]
+		return p[1] + maskFound(p[2][:n]) + p[2][n:]
 	})
 }
 
@@ -399,7 +413,7 @@ func maskEMVValue(id string, val string) string {
 			case sid == "00":
 				pix = strings.EqualFold(sval, "br.gov.bcb.pix")
 			case sid == "01" && pix && (len(sval) == 11 || len(sval) == 14) && strings.Trim(sval, "0123456789") == "":
-				sval = MaskDocument(sval)
+				sval = maskFound(sval)
 			default:
 				sval = maskDocumentsIn(sval)
 			}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
 var update = flag.Bool("update", false, "rewrite the renderers' golden files under testdata/golden")
@@ -65,6 +67,15 @@ func richReport() *Report {
 
 	failedStep := step("Then ", `the balance of account "acc-1" is 1000`, 13, StatusFailed, 2190, 2240, balance)
 	failedStep.Error = "expected balance 1000, got 990: " + hostile + "\n  at steps/accounts.go:88"
+	failedStep.Checks = []*CheckResult{{Seq: 40, Result: check.Result{Name: "balance_agrees", Params: check.Params{"note": hostile},
+		Inputs: map[string][]int64{"before": {3}, "statement": {4}, "after": {5}}, Message: "balance is 990 but the newest statement entry ends at 1000: " + hostile}}}
+	consentStep := step("When ", "the account owner approves the consent request", 15, StatusPassed, 2250, 2290)
+	consentStep.Person = []*PersonEvent{
+		{Seq: 41, Time: at(2250), Person: check.Person{Actor: "person", Action: check.PersonPrompt, Subject: "consent", Decision: "approve",
+			Text: "open the link " + hostile, Link: "https://sandbox.conta.stone.com.br/consentimento?client_id=c&jwt=eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJhY2NvdW50cy1odWJpZEBvcGVuYmFuay5zdG9uZS5jb20uYnIifQ.[redacted:41aa]"}},
+		{Seq: 42, Time: at(2290), Person: check.Person{Actor: "person", Action: check.PersonAnswer, Subject: "consent",
+			Answer: "https://partner.example/cb?consent_result=approved&resource_id=acc-1", Outcome: "answered", WaitedMS: 40000}},
+	}
 
 	authFeature := &Feature{
 		URI: "features/01_auth_accounts.feature", Name: `Authenticate & read accounts ` + hostile,
@@ -74,7 +85,12 @@ func richReport() *Report {
 			{ID: "s1", Name: "Obtain an access token", Line: 5, Tags: []string{"@smoke"}, Status: StatusPassed,
 				StartedAt: at(900), FinishedAt: at(1100), Steps: []*Step{
 					step("Given ", "the application is authenticated", 6, StatusPassed, 900, 1050, token),
-					step("Then ", "the token is valid for 900 seconds", 7, StatusPassed, 1050, 1100),
+					func() *Step {
+						st := step("Then ", "the token is valid for 900 seconds", 7, StatusPassed, 1050, 1100)
+						st.Checks = []*CheckResult{{Seq: 9, Result: check.Result{Name: "token_issued", Params: check.Params{"seconds": "900"}, Inputs: map[string][]int64{"token": {2}}, OK: true}}}
+						return st
+					}(),
+					consentStep,
 				}},
 			{ID: "s2", Name: `Balance of "acc-1" | statement`, Line: 10, Status: StatusFailed,
 				Error: "expected balance 1000, got 990: " + hostile, StartedAt: at(1900), FinishedAt: at(2300), Steps: []*Step{
@@ -118,6 +134,7 @@ func richReport() *Report {
 		ClientID: "client-123", Operator: `qa "ops" <qa@example.com>`,
 		StartedAt: t0, FinishedAt: at(42500), Status: "failed", Complete: true, ExitCode: 1,
 		Features: []*Feature{authFeature, pixFeature}, Setup: []*Exchange{setup},
+		Coverage: &Coverage{Target: "simulator", Scenarios: 7, Of: 32, Filters: []string{"tags @auth,@pix"}, Custom: []string{"01_auth_accounts.feature added"}},
 		Webhooks: []*Webhook{{Seq: 40, ReceivedAt: t0.Add(3 * time.Second), EventID: "7919b78a", EventType: "cash_out_internal_transfer_finished",
 			TargetType: "internal_transfer_finished", TargetID: "tr-1", Outcome: "accepted", Status: 200},
 			{Seq: 41, ReceivedAt: t0.Add(4 * time.Second), EventID: "<script>alert(1)</script>", EventType: "x", Outcome: "rejected", Error: "signature does not verify", Status: 400}},
@@ -395,7 +412,7 @@ func TestCucumber(t *testing.T) {
 		}
 	}
 	want := map[string]string{
-		"Obtain an access token":         "passed passed",
+		"Obtain an access token":         "passed passed passed",
 		`Balance of "acc-1" | statement`: "passed passed failed skipped",
 		"Read the fees":                  "passed undefined skipped",
 		"Create a PIX payment":           "skipped skipped", // not_run → skipped
@@ -417,8 +434,15 @@ func TestCucumber(t *testing.T) {
 
 func TestMarkdown(t *testing.T) {
 	out := render(t, MarkdownRenderer{}, richReport())
-	if !strings.HasPrefix(out, "# Homologation FAILED\n") {
+	// The first line alone tells a complete homologation from a partial
+	// or custom one.
+	if !strings.HasPrefix(out, "# Homologation FAILED — partial: 7 of 32 scenarios (tags @auth,@pix); custom script: 1 feature file differs") {
 		t.Errorf("title line = %q", strings.SplitN(out, "\n", 2)[0])
+	}
+	r := richReport()
+	r.Coverage = &Coverage{Target: "sandbox", Scenarios: 32, Of: 32}
+	if out := render(t, MarkdownRenderer{}, r); !strings.HasPrefix(out, "# Homologation FAILED\n") {
+		t.Errorf("a whole run's title line = %q", strings.SplitN(out, "\n", 2)[0])
 	}
 	for _, want := range []string{"(embedded simulator)", "20261128T101500Z-3f9a", `Balance of "acc-1" \| statement`,
 		"blocked by: Request consent \\| approve", "`junit.xml`", "`report.html`", "`manifest.jws`"} {
@@ -443,7 +467,7 @@ func TestMarkdown(t *testing.T) {
 		t.Errorf("%d scenario rows, want 7", rows)
 	}
 
-	r := richReport()
+	r = richReport()
 	r.Target.Name = "sandbox"
 	if strings.Contains(render(t, MarkdownRenderer{}, r), "embedded simulator") {
 		t.Error("sandbox run named as simulator")
@@ -477,9 +501,11 @@ func TestRenderEmptyReport(t *testing.T) {
 			t.Error("a body reference outside bodies/ became a link")
 		}
 	}
+	// The run did not finish: a gate reading only JUnit must see that, so
+	// what did not run is an error, not a (green) skip.
 	var doc junitDoc
-	if err := xml.Unmarshal([]byte(render(t, JUnitRenderer{}, r)), &doc); err != nil || doc.Skipped != 1 {
-		t.Errorf("junit of an empty run: %v, %+v", err, doc)
+	if err := xml.Unmarshal([]byte(render(t, JUnitRenderer{}, r)), &doc); err != nil || doc.Errors != 1 || doc.Skipped != 0 {
+		t.Errorf("junit of an incomplete run: %v, %+v", err, doc)
 	}
 	// Characters XML cannot carry (terminal colours, NUL) must not make
 	// junit.xml unreadable for CI.

@@ -2,6 +2,8 @@ package evidence
 
 import (
 	"time"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
 // ReportSchema versions report.json. Bump it on any incompatible change so
@@ -36,6 +38,7 @@ type Report struct {
 	IncompleteReason string      `json:"incomplete_reason,omitempty"`
 	ExitCode         int         `json:"exit_code"`
 	Summary          Summary     `json:"summary"`
+	Coverage         *Coverage   `json:"coverage,omitempty"` // what the run covered, for its verdict
 	Features         []*Feature  `json:"features"`
 	Setup            []*Exchange `json:"setup_exchanges,omitempty"` // HTTP made outside any step (fixtures discovery)
 	Webhooks         []*Webhook  `json:"webhooks,omitempty"`        // webhooks received during the run, in arrival order
@@ -145,6 +148,26 @@ type Step struct {
 	StartedAt  time.Time   `json:"started_at,omitzero"`
 	FinishedAt time.Time   `json:"finished_at,omitzero"`
 	Exchanges  []*Exchange `json:"exchanges,omitempty"`
+	// Checks are what the step checked, over which journal records, with
+	// what outcome: the step's verdict, recomputable by homolog recheck.
+	Checks []*CheckResult `json:"checks,omitempty"`
+	// Person are the account owner's part in the step: prompts shown,
+	// answers given, waits and how they ended.
+	Person []*PersonEvent `json:"person,omitempty"`
+}
+
+// CheckResult is one check a step made, as the journal holds it.
+type CheckResult struct {
+	Seq int64 `json:"seq"`
+	check.Result
+}
+
+// PersonEvent is one event of the account owner's part, as the journal
+// holds it (redacted).
+type PersonEvent struct {
+	Seq  int64     `json:"seq"`
+	Time time.Time `json:"time"`
+	check.Person
 }
 
 // Exchange is one HTTP request and its response (or transport error),

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // Check is one thing verify looked at.
@@ -25,6 +26,7 @@ type Check struct {
 // Verification is the outcome of Verify: every check made, in order.
 type Verification struct {
 	Dir      string    `json:"bundle"`
+	Verdict  string    `json:"verdict,omitempty"` // the run's verdict with its scope, as recomputed from the manifest
 	Checks   []Check   `json:"checks"`
 	Manifest *Manifest `json:"-"`
 	// KeySource says which key the signature was checked with: the one the
@@ -51,12 +53,32 @@ func (v *Verification) add(name string, ok bool, format string, args ...any) {
 // not tampering).
 var ErrNotBundle = errors.New("not a bundle folder")
 
+// VerifyOptions are what verify is given besides the bundle.
+type VerifyOptions struct {
+	// PublicKey is the partner's public key as Stone holds it; nil falls
+	// back to the key inside the bundle, which proves the bundle is intact
+	// but not who made it.
+	PublicKey *rsa.PublicKey
+	// Documented returns the hosts Stone documents for a target, so that
+	// verify judges whether a run's hosts were Stone's by itself rather
+	// than trust the manifest's word; nil leaves that to the manifest.
+	Documented func(target string) (Target, bool)
+}
+
 // Verify checks a bundle offline: the signature over manifest.json, the
 // hash of every file, that no file was added or removed, and the journal's
 // hash chain line by line. pub is the partner's public key as Stone holds
-// it; nil falls back to the key inside the bundle, which proves the bundle
-// is intact but not who made it.
+// it; nil falls back to the key inside the bundle.
 func Verify(dir string, pub *rsa.PublicKey) (*Verification, error) {
+	return VerifyWith(dir, VerifyOptions{PublicKey: pub})
+}
+
+// VerifyWith is Verify with options; it also recomputes the scope of the
+// run's verdict from the manifest (its feature hashes against the built-in
+// script's, its hosts against Stone's) and checks the manifest says the
+// same.
+func VerifyWith(dir string, opts VerifyOptions) (*Verification, error) {
+	pub := opts.PublicKey
 	st, err := os.Stat(dir)
 	if err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotBundle)
@@ -91,7 +113,40 @@ func Verify(dir string, pub *rsa.PublicKey) (*Verification, error) {
 	v.verifySignature(dir, manifestBytes, &m, pub)
 	v.verifyFiles(dir, &m)
 	v.verifyJournal(dir, &m)
+	v.verifyCoverage(&m, opts.Documented)
 	return v, nil
+}
+
+// verifyCoverage recomputes what the manifest says the run covered from
+// the manifest's own facts, and states the verdict with that scope.
+func (v *Verification) verifyCoverage(m *Manifest, documented func(string) (Target, bool)) {
+	c := Coverage{Target: m.Target.Name}
+	if m.Coverage != nil {
+		c = *m.Coverage
+	}
+	c.Custom = CustomDiff(m.Features, m.BuiltinFeatures)
+	if m.BuiltinFeatures == nil {
+		c.Custom = nil // an older bundle: nothing to compare with
+	}
+	if documented != nil {
+		c.OffTarget = nil
+		if doc, ok := documented(m.Target.Name); ok {
+			c.OffTarget = OffTargetHosts(m.Target, doc)
+		}
+	}
+	v.Verdict = Verdict(Marker(m.Status, m.Complete), &c)
+	if m.Coverage == nil {
+		// A bundle from a homolog that did not record its coverage is
+		// intact or not like any other; its scope just cannot be told.
+		v.Verdict += " (scope unknown: this bundle does not record what its run covered)"
+		v.add("coverage", true, "not recorded by the homolog that made this bundle")
+		return
+	}
+	if !slices.Equal(c.Custom, m.Coverage.Custom) || !slices.Equal(c.OffTarget, m.Coverage.OffTarget) || c.Target != m.Target.Name {
+		v.add("coverage", false, "the manifest says %q but its own feature hashes and hosts say %q", Verdict(Marker(m.Status, m.Complete), m.Coverage), v.Verdict)
+		return
+	}
+	v.add("coverage", true, "%d of %d scenarios; the scope the manifest states agrees with its feature hashes and hosts", c.Scenarios, c.Of)
 }
 
 func completeness(m *Manifest) string {

@@ -24,6 +24,7 @@ Feature: Read the account
     Then the statement has more than one page
     And every statement entry appears exactly once
     And every statement entry has balance_after equal to balance_before plus amount
+    And every statement entry starts at the balance the entry before it ended at
 
   Scenario: Read the account's fees and the institutions it can send to
     Given the application's own account is known

@@ -92,9 +92,12 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 
 func stepStatus(s godog.StepResultStatus, err error) string {
 	var blocked *steps.BlockedError
+	var skipped *steps.SkippedError
 	switch {
 	case errors.As(err, &blocked):
 		return evidence.StatusBlocked
+	case errors.As(err, &skipped):
+		return evidence.StatusSkipped
 	case s == godog.StepPassed:
 		return evidence.StatusPassed
 	case s == godog.StepSkipped:
@@ -110,9 +113,12 @@ func stepStatus(s godog.StepResultStatus, err error) string {
 
 func scenarioStatus(err error) (status, blockedBy, msg string) {
 	var blocked *steps.BlockedError
+	var skipped *steps.SkippedError
 	switch {
 	case err == nil:
 		return evidence.StatusPassed, "", ""
+	case errors.As(err, &skipped):
+		return evidence.StatusSkipped, "", err.Error()
 	case errors.As(err, &blocked):
 		by := blocked.Prereq
 		if blocked.By != "" {
@@ -155,6 +161,10 @@ func (h *hooks) summary(r *evidence.Report) {
 	s := r.Summary.Scenarios
 	fmt.Fprintf(h.out, "%s: %d passed, %d failed, %d blocked, %d not run of %d scenarios; %d HTTP exchanges recorded\n",
 		strings.ToUpper(r.Status), s.Passed, s.Failed+s.Undefined+s.Pending, s.Blocked, s.NotRun+s.Skipped, s.Total, r.Summary.Exchanges)
+	if r.Target.Name == TargetSimulator {
+		fmt.Fprintln(h.out, "embedded simulator: passing shows the integration is ready; only Stone homologates, in its sandbox")
+	}
+	fmt.Fprintln(h.out, "Homologation "+evidence.RunVerdict(r))
 	if r.IncompleteReason != "" {
 		fmt.Fprintf(h.out, "incomplete: %s\n", r.IncompleteReason)
 	}

@@ -61,25 +61,65 @@ func TestSandboxTargetWithAPerson(t *testing.T) {
 	var seen bytes.Buffer
 	go func() { person <- playOwner(sim.URL(), stdoutR, stdinW, &seen) }()
 
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: stdoutW, Stdin: stdinR, Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: stdoutW, Stdin: stdinR, Interactive: true, Lookup: noEnv}})
 	stdoutW.Close()
 	require.NoError(t, err)
 	require.NoError(t, <-person)
 	require.Equal(t, ExitPassed, res.ExitCode, seen.String())
 	assert.Equal(t, "sandbox", res.Report.Target.Name)
-	assert.Contains(t, seen.String(), "ACTION NEEDED — account owner: open this consent link")
-	assert.Contains(t, seen.String(), "ACTION NEEDED — account owner: APPROVE internal_transfers")
-	assert.Contains(t, seen.String(), "REJECT internal_transfers")
+	assert.Contains(t, seen.String(), "Account owner: open this consent link")
+	assert.Regexp(t, `owner action 1 of \d+ · scenario "The owner approves the consent request"`, seen.String())
+	assert.Contains(t, seen.String(), `approve ("Aprovar") the internal transfer of R$ 10,00`)
+	assert.Contains(t, seen.String(), `refuse ("Recusar") the internal transfer of R$ 9,00`)
 
 	v, err := evidence.Verify(res.Bundle, &key.PublicKey)
 	require.NoError(t, err)
 	assert.True(t, v.OK())
+
+	// The person's part is evidence: each prompt (the consent link with
+	// its JWT's signature redacted), each answer and each wait, as person
+	// events of the step that asked, timestamped, shown in report.html.
+	var prompts, answers, outcomes int
+	for _, sc := range res.Report.Scenarios() {
+		for _, st := range sc.Steps {
+			for _, p := range st.Person {
+				assert.Equal(t, "person", p.Actor)
+				assert.NotZero(t, p.Seq)
+				assert.False(t, p.Time.IsZero())
+				switch p.Action {
+				case "prompt":
+					prompts++
+					if p.Subject == "consent" {
+						assert.Contains(t, p.Link, "jwt=eyJ")
+						assert.Contains(t, p.Link, "[redacted:", "the consent JWT's signature is not evidence")
+					}
+				case "answer":
+					answers++
+					assert.Contains(t, p.Answer, "consent_result=")
+				case "outcome":
+					outcomes++
+					assert.Equal(t, "decided", p.Outcome)
+				}
+			}
+		}
+	}
+	assert.Equal(t, 4, prompts, "two consents, two cash-outs")
+	assert.Equal(t, 2, answers)
+	assert.Equal(t, 2, outcomes)
+	html, err := os.ReadFile(filepath.Join(res.Bundle, "report.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(html), `<ul class="person">`)
+	assert.Contains(t, string(html), "JWT decoded")
+	// The whole run recomputes from its bundle, person events included.
+	rc, err := evidence.RecheckBundle(res.Bundle, evidence.VerifyOptions{PublicKey: &key.PublicKey})
+	require.NoError(t, err)
+	assert.True(t, rc.Same(), "%+v", rc)
 }
 
 var (
 	consentLinkLine = regexp.MustCompile(`^\s+(http://\S+/consentimento\?\S+)$`)
 	chooseLine      = regexp.MustCompile(`and choose "(approve|ignore)"`)
-	decisionLine    = regexp.MustCompile(`account owner: (APPROVE|REJECT) internal_transfers (\S+) in the Stone app`)
+	decisionLine    = regexp.MustCompile(`(approve|refuse) \("(?:Aprovar|Recusar)"\) the internal transfer of R\$ [\d.,]+ to Stone account \S+.* \(operation (\S+)\)\.`)
 )
 
 // playOwner reads homolog's output and does what it asks of the owner
@@ -112,7 +152,7 @@ func playOwner(base string, out io.Reader, in io.WriteCloser, seen *bytes.Buffer
 			}
 		}
 		if m := decisionLine.FindStringSubmatch(line); m != nil {
-			action := map[string]string{"APPROVE": "approve", "REJECT": "reject"}[m[1]]
+			action := map[string]string{"approve": "approve", "refuse": "reject"}[m[1]]
 			resp, err := http.Post(base+"/_sim/owner/internal_transfers/"+m[2]+"/"+action, "application/json", strings.NewReader(""))
 			if err != nil {
 				return err

@@ -49,8 +49,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body = b
 	}
+	ctx := evidence.WithAttempts(req.Context())
 	for attempt := 1; ; attempt++ {
-		r := req.Clone(evidence.WithAttempt(req.Context(), attempt))
+		r := req.Clone(ctx)
 		if body != nil {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }

@@ -82,22 +82,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		out = io.Discard
 		opts.Env.Stdout = out
 	}
-	tags := c.Tags
-	if c.Target == TargetProduction {
-		// Production is a read-only smoke test: nothing that moves money.
-		tags = requireTag(tags, "@read-only")
-	}
-	if c.Target != TargetSimulator {
-		// Scenarios that drive the simulator's test controls (its clock,
-		// another bank's behaviour) cannot run against Stone.
-		tags = requireTag(tags, "~@simulator-only")
-	}
+	tags := planTags(c.Tags, c.Target)
 
 	sc, err := loadScript(c, dirFS)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
-	p, err := parsePlan(sc, tags, steps.Definitions(nil))
+	p, err := parsePlan(sc, tags, steps.Definitions())
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -141,8 +132,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return abandon(dir, &ConfigError{File: c.Source, Field: "client", Err: err})
 	}
+	ev := stepEvidence{rec: rec}
+	owner := tgt.owner(client, hc, ev, steps.OwnerActions(p.planned(), tgt.fixtures))
+	if c, ok := owner.(io.Closer); ok {
+		defer c.Close()
+	}
 	stepsCfg := steps.Config{
-		Client: client, Owner: tgt.owner(client, hc), Fixtures: tgt.fixtures, RunID: runID,
+		Client: client, Owner: owner, Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
 		NewID:      uuid.NewString,
 		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,
@@ -165,6 +161,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		Tool:     evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
 		Target:   evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
 		Features: p.features,
+	}
+	if report.Coverage, err = coverage(c, sc, p, report.Target); err != nil {
+		return abandon(dir, err)
 	}
 	if err := rec.Start(report); err != nil {
 		return Result{ExitCode: ExitIncomplete, Bundle: dir}, err

@@ -36,9 +36,10 @@ func seal(dir string, c Config, sc script, r *evidence.Report, key *rsa.PrivateK
 	m := &evidence.Manifest{
 		RunID: r.RunID, Tool: r.Tool, Target: r.Target, ClientID: r.ClientID, Operator: r.Operator, Signoff: r.Signoff,
 		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, ClockOffset: evidence.ClockOffsetOf(r),
-		Features: feats, FeaturesSource: sc.source, FeaturesCommit: featuresCommit(sc),
-		Plan:   evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256},
-		Status: r.Status, Complete: r.Complete, IncompleteReason: r.IncompleteReason, ExitCode: r.ExitCode,
+		Features: feats, BuiltinFeatures: builtinFeatures(), FeaturesSource: sc.source, FeaturesCommit: featuresCommit(sc),
+		Coverage: r.Coverage,
+		Plan:     evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256},
+		Status:   r.Status, Complete: r.Complete, IncompleteReason: r.IncompleteReason, ExitCode: r.ExitCode,
 		Journal: evidence.JournalInfo{Lines: lines, Head: head},
 	}
 	return evidence.Seal(dir, m, key)

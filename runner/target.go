@@ -37,7 +37,7 @@ type target struct {
 	clientID  string
 	key       *rsa.PrivateKey
 	fixtures  steps.Fixtures
-	owner     func(c *stone.Client, hc *http.Client) steps.Owner
+	owner     func(c *stone.Client, hc *http.Client, ev steps.Evidence, actions int) steps.Owner
 	poll      time.Duration
 	wait      time.Duration
 	close     func() error
@@ -74,10 +74,11 @@ func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string) (*tar
 			poll:     time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
 			close: func() error { return nil },
 		}
-		// One person for the whole run: one reader of their input.
-		person := steps.NewPersonOwner(env.Stdout, env.Stdin, t.poll, t.wait)
-		t.owner = func(*stone.Client, *http.Client) steps.Owner {
-			return person
+		// One person for the whole run, hence one reader of their input:
+		// the run asks for its owner once.
+		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence, actions int) steps.Owner {
+			return steps.NewPersonOwner(steps.PersonOptions{Out: env.Stdout, In: env.Stdin, Interactive: env.Interactive,
+				RedirectURI: c.Client.RedirectURI, Actions: actions, Poll: t.poll, Wait: t.wait, Evidence: ev})
 		}
 		return t, nil
 	}
@@ -173,8 +174,8 @@ func openSimulator(c Config, key *rsa.PrivateKey, webhookURL string) (*target, e
 		poll:     20 * time.Millisecond, wait: 30 * time.Second,
 		close: sim.Close,
 	}
-	t.owner = func(_ *stone.Client, hc *http.Client) steps.Owner {
-		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc}
+	t.owner = func(_ *stone.Client, hc *http.Client, ev steps.Evidence, _ int) steps.Owner {
+		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc, Evidence: ev}
 	}
 	return t, nil
 }
@@ -303,4 +304,8 @@ type Env struct {
 	Stdout io.Writer
 	Stdin  io.Reader
 	Stderr io.Writer // warnings (a key file others can read); nil → none
+	// Interactive says Stdin is a terminal a person types into. Without
+	// one (a CI job), and without a loopback redirect URI to catch the
+	// consent on, what needs the account owner is reported blocked.
+	Interactive bool
 }

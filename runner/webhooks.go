@@ -59,10 +59,12 @@ func (ws *webhookServer) serve(client *stone.Client, key *rsa.PrivateKey, rec *e
 		PrivateKey: key,
 		Keys:       keys,
 		Handle: func(ctx context.Context, w stone.Webhook) error {
+			// The delivery reaches the inbox once it is in the journal
+			// (below), so the step that awaits it gets its record.
 			if d, ok := ctx.Value(deliveryKey{}).(*delivery); ok {
 				d.verified = &w
 			}
-			return ws.inbox.Add(ctx, w)
+			return nil
 		},
 		OnReject: func(r *http.Request, _ int, err error) {
 			if d, ok := r.Context().Value(deliveryKey{}).(*delivery); ok {
@@ -74,7 +76,7 @@ func (ws *webhookServer) serve(client *stone.Client, key *rsa.PrivateKey, rec *e
 		return err
 	}
 	mux := http.NewServeMux()
-	mux.Handle(webhookPath, record(recv, rec))
+	mux.Handle(webhookPath, record(recv, rec, ws.inbox))
 	ws.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = ws.srv.Serve(ws.ln) }()
 	return nil
@@ -82,8 +84,9 @@ func (ws *webhookServer) serve(client *stone.Client, key *rsa.PrivateKey, rec *e
 
 // record writes every delivery to the evidence once the receiver has
 // answered it: accepted (verified, new), duplicate (an event id already
-// processed: answered 2xx without processing) or rejected (and why).
-func record(next http.Handler, rec *evidence.Recorder) http.Handler {
+// processed: answered 2xx without processing) or rejected (and why). An
+// accepted delivery then goes to the inbox with its journal record.
+func record(next http.Handler, rec *evidence.Recorder, inbox *steps.WebhookInbox) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d := &delivery{}
 		r = r.WithContext(context.WithValue(r.Context(), deliveryKey{}, d))
@@ -109,7 +112,10 @@ func record(next http.Handler, rec *evidence.Recorder) http.Handler {
 		default:
 			ev.Outcome = "duplicate"
 		}
-		_ = rec.WebhookReceived(ev, r.Header, payload)
+		jr, err := rec.WebhookReceived(ev, r.Header, payload)
+		if err == nil && d.verified != nil && ev.Outcome == "accepted" {
+			inbox.Add(steps.Delivery{Webhook: *d.verified, Record: jr})
+		}
 	})
 }
 

@@ -12,11 +12,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/steps"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -47,13 +49,21 @@ func TestWebhookDeliveriesRecorded(t *testing.T) {
 				Raw: map[string]json.RawMessage{"id": json.RawMessage(`"` + id + `"`)}}
 		}
 	})
-	h := record(receiver, rec)
+	inbox := steps.NewWebhookInbox()
+	h := record(receiver, rec, inbox)
 	for _, id := range []string{"ev-1", "ev-1", "forged-2"} {
 		req := httptest.NewRequest(http.MethodPost, webhookPath, strings.NewReader(`{"encrypted_body":"eyJhbGciOiJSU0EtT0FFUC0yNTYifQ.a.b.c.d"}`))
 		req.Header.Set("x-stone-webhook-event-id", id)
 		req.Header.Set("x-stone-webhook-event-type", "cash_out_internal_transfer_finished")
 		h.ServeHTTP(httptest.NewRecorder(), req)
 	}
+	// Only the accepted delivery reaches the steps, with its journal record.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	d, err := inbox.Await(ctx, "cash_out_internal_transfer_finished", "tr-1")
+	require.NoError(t, err)
+	assert.Equal(t, "ev-1", d.Record.Webhook.EventID)
+	assert.NotZero(t, d.Record.Seq)
 	rep, err := rec.Finish(evidence.Outcome{Status: "passed", Complete: true})
 	require.NoError(t, err)
 	require.Len(t, rep.Webhooks, 3)

@@ -2,61 +2,57 @@ package steps
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
-func (s *Session) accountExtraSteps(add func(string, any)) {
-	add(`^the application reads the account's fees$`, on(func(ctx context.Context, w *World) error {
-		w.fees, w.err = s.cfg.Client.Fees(ctx, w.accountID)
-		return w.err
-	}))
-	add(`^the fee for "([^"]*)" is given in centavos$`, onStr(func(_ context.Context, w *World, feeType string) error {
-		fees, err := need(w.fees, "fees", w.err)
-		if err != nil {
-			return err
-		}
-		for _, f := range fees.Data {
-			if f.FeeType == feeType {
-				if f.Amount < 0 {
-					return fmt.Errorf("fee %s is %d centavos", feeType, f.Amount)
-				}
-				return nil
-			}
-		}
-		return fmt.Errorf("no %s fee among the %d listed", feeType, len(fees.Data))
-	}))
-	add(`^the application lists the institutions$`, on(func(ctx context.Context, w *World) error {
-		w.institutions, w.err = s.cfg.Client.Institutions(ctx, "")
-		return w.err
-	}))
-	add(`^Stone is among them with ISPB "([^"]*)" and bank number "([^"]*)"$`, onStrStr(func(_ context.Context, w *World, ispb, number string) error {
-		if w.err != nil {
-			return w.err
-		}
-		for _, in := range w.institutions {
-			if in.ISPBCode == ispb {
-				if in.NumberCode != number {
-					return fmt.Errorf("institution %s has bank number %q, want %q", ispb, in.NumberCode, number)
-				}
-				return nil
-			}
-		}
-		return fmt.Errorf("ISPB %s is not among the %d institutions listed", ispb, len(w.institutions))
-	}))
-	add(`^the transfer is listed among the operations waiting for the owner's approval$`, on(func(ctx context.Context, w *World) error {
-		tr, err := need(w.transfer, "transfer", w.err)
-		if err != nil {
-			return err
-		}
-		ops, err := s.cfg.Client.Operations(ctx, tr.AccountID, "PENDING_APPROVAL")
-		if err != nil {
-			return err
-		}
-		for _, op := range ops.Data {
-			if op.ID == tr.ID {
-				return nil
-			}
-		}
-		return fmt.Errorf("transfer %s is not among the %d operations waiting for approval on account %s", tr.ID, len(ops.Data), tr.AccountID)
-	}))
+func accountExtraSteps() []Definition {
+	return []Definition{
+		step(kindAction, `^the application reads the account's fees$`, func(w *World) any { return w.readsFees }),
+		step(kindCheck, `^the fee for "([^"]*)" is given in centavos$`, func(w *World) any { return w.feeGiven }),
+		step(kindAction, `^the application lists the institutions$`, func(w *World) any { return w.listsInstitutions }),
+		step(kindCheck, `^Stone is among them with ISPB "([^"]*)" and bank number "([^"]*)"$`, func(w *World) any { return w.stoneListed }),
+		step(kindCheck, `^the transfer is listed among the operations waiting for the owner's approval$`, func(w *World) any { return w.transferPendingApproval }),
+	}
+}
+
+func (w *World) readsFees(ctx context.Context) error {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.Fees(ctx, w.accountID)
+		return err
+	})
+	w.feesRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) feeGiven(ctx context.Context, feeType string) error {
+	return w.verify(ctx, check.FeeListed, params("fee_type", feeType), check.Inputs{"fees": w.feesRecs})
+}
+
+func (w *World) listsInstitutions(ctx context.Context) error {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.Institutions(ctx, "")
+		return err
+	})
+	w.institutionsRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) stoneListed(ctx context.Context, ispb, number string) error {
+	return w.verify(ctx, check.InstitutionListed, params("ispb", ispb, "number", number), check.Inputs{"institutions": w.institutionsRecs})
+}
+
+func (w *World) transferPendingApproval(ctx context.Context) error {
+	tr, err := need(w.transfer, "transfer", w.err)
+	if err != nil {
+		return err
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.Operations(ctx, tr.AccountID, "PENDING_APPROVAL")
+		return err
+	})
+	if err := w.succeeded(ctx, recs, err); err != nil {
+		return err
+	}
+	return w.verify(ctx, check.PendingApproval, params("what", "transfer"), check.Inputs{"operation": w.transferRecs, "pending": recs})
 }

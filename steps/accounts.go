@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -14,114 +14,134 @@ import (
 // never reveals whether an account exists.
 const unsharedAccountID = "00000000-0000-4000-8000-000000000000"
 
-func (s *Session) accountSteps(add func(string, any)) {
-	add(`^the application lists its accounts$`, on(func(ctx context.Context, w *World) error {
-		w.accounts, w.err = s.cfg.Client.ListAccounts(ctx, stone.ListAccountsParams{})
-		return w.err
-	}))
-	add(`^the list contains the application's own account$`, on(func(_ context.Context, w *World) error {
-		page, err := need(w.accounts, "account list", w.err)
-		if err != nil {
-			return err
-		}
-		id, err := s.pickOwnAccount(page.Data)
-		s.record(PrereqOwnAccount, w.scenario, id, err)
+func accountSteps() []Definition {
+	return []Definition{
+		step(kindAction, `^the application lists its accounts$`, func(w *World) any { return w.listsAccounts }),
+		step(kindCheck, `^the list contains the application's own account$`, func(w *World) any { return w.listHasOwnAccount }),
+		step(kindEnsure, `^the application's own account is known$`, func(w *World) any { return w.ownAccountKnown }),
+		step(kindAction, `^the application reads the account$`, func(w *World) any { return w.readsAccount }),
+		step(kindAction, `^the application reads the account balance$`, func(w *World) any { return w.readsBalance }),
+		step(kindCheck, `^the account is the one that was listed$`, func(w *World) any { return w.accountIsListed }),
+		step(kindCheck, `^the balance is a non-negative amount in centavos$`, func(w *World) any { return w.balanceNonNegative }),
+		step(kindAction, `^the application reads the statement (\d+) entries at a time until the last page$`, func(w *World) any { return w.readsStatement }),
+		step(kindCheck, `^the statement has more than one page$`, func(w *World) any { return w.statementPaged }),
+		step(kindCheck, `^every statement entry appears exactly once$`, func(w *World) any { return w.entriesOnce }),
+		step(kindCheck, `^every statement entry has balance_after equal to balance_before plus amount$`, func(w *World) any { return w.entriesBalanced }),
+		step(kindCheck, `^every statement entry starts at the balance the entry before it ended at$`, func(w *World) any { return w.entriesChain }),
+		step(kindAction, `^the application reads an account that nobody shared with it$`, func(w *World) any { return w.readsUnsharedAccount }),
+	}
+}
+
+func (w *World) listsAccounts(ctx context.Context) error {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		var err error
+		w.accounts, err = w.s.cfg.Client.ListAccounts(ctx, stone.ListAccountsParams{})
 		return err
-	}))
-	add(`^the application's own account is known$`, on(func(ctx context.Context, w *World) error {
-		id, err := s.ensureOwnAccount(ctx, w.scenario)
-		w.accountID = id
+	})
+	w.accountsRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) listHasOwnAccount(ctx context.Context) error {
+	s := w.s
+	if err := w.verify(ctx, check.OwnAccountListed, params("account_id", s.cfg.Fixtures.OwnAccountID), check.Inputs{"accounts": w.accountsRecs}); err != nil {
+		s.record(PrereqOwnAccount, w.scenario, nil, err)
 		return err
-	}))
-	add(`^the application reads the account$`, on(func(ctx context.Context, w *World) error {
-		w.account, w.err = s.cfg.Client.Account(ctx, w.accountID)
-		return w.err
-	}))
-	add(`^the application reads the account balance$`, on(func(ctx context.Context, w *World) error {
-		w.balance, w.err = s.cfg.Client.Balance(ctx, w.accountID)
-		return w.err
-	}))
-	add(`^the account is the one that was listed$`, on(func(_ context.Context, w *World) error {
-		acc, err := need(w.account, "account", w.err)
-		if err != nil {
+	}
+	page, err := need(w.accounts, "account list", w.err)
+	if err != nil {
+		return err
+	}
+	id, err := s.pickOwnAccount(page.Data)
+	s.record(PrereqOwnAccount, w.scenario, id, err)
+	return err
+}
+
+func (w *World) ownAccountKnown(ctx context.Context) error {
+	id, err := w.s.ensureOwnAccount(ctx, w.scenario)
+	w.accountID = id
+	return err
+}
+
+func (w *World) readsAccount(ctx context.Context) error {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		var err error
+		w.account, err = w.s.cfg.Client.Account(ctx, w.accountID)
+		return err
+	})
+	w.accountRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) readsBalance(ctx context.Context) error {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		var err error
+		w.balance, err = w.s.cfg.Client.Balance(ctx, w.accountID)
+		return err
+	})
+	w.balanceRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) accountIsListed(ctx context.Context) error {
+	return w.verify(ctx, check.AccountRead, params("account_id", w.accountID), check.Inputs{"account": w.accountRecs})
+}
+
+func (w *World) balanceNonNegative(ctx context.Context) error {
+	return w.verify(ctx, check.BalanceNonNegative, nil, check.Inputs{"balance": w.balanceRecs})
+}
+
+// readsStatement walks the statement page by page with the cursor Stone
+// returns, keeping every page's records for the checks.
+func (w *World) readsStatement(ctx context.Context, limit int64) error {
+	if w.accountID == "" {
+		return errNoAccount
+	}
+	w.pageRecs, w.pageLimit = nil, limit
+	p := stone.StatementParams{Limit: int(limit)}
+	for pages := 1; ; pages++ {
+		var page *stone.StatementPage
+		recs, err := w.call(ctx, func(ctx context.Context) error {
+			var err error
+			page, err = w.s.cfg.Client.Statement(ctx, w.accountID, p)
 			return err
-		}
-		if acc.ID != w.accountID {
-			return fmt.Errorf("read account %q, asked for %q", acc.ID, w.accountID)
-		}
-		if acc.AccountCode == "" || acc.BranchCode == "" {
-			return fmt.Errorf("account %q lacks account_code or branch_code", acc.ID)
-		}
-		return nil
-	}))
-	add(`^the balance is a non-negative amount in centavos$`, on(func(_ context.Context, w *World) error {
-		b, err := need(w.balance, "balance", w.err)
+		})
+		w.pageRecs = append(w.pageRecs, recs...)
 		if err != nil {
-			return err
+			return w.succeeded(ctx, recs, err)
 		}
-		if b.Balance < 0 || b.BlockedBalance < 0 {
-			return fmt.Errorf("balance %d, blocked %d: want non-negative centavos", b.Balance, b.BlockedBalance)
+		if page.Cursor.After == nil || *page.Cursor.After == "" {
+			return nil
 		}
-		return nil
-	}))
-	add(`^the application reads the statement (\d+) entries at a time until the last page$`, onInt(func(ctx context.Context, w *World, limit int64) error {
-		w.entries, w.pages = nil, 0
-		p := stone.StatementParams{Limit: int(limit)}
-		for {
-			page, err := s.cfg.Client.Statement(ctx, w.accountID, p)
-			if err != nil {
-				w.err = err
-				return err
-			}
-			w.pages++
-			if len(page.Data) > int(limit) {
-				return fmt.Errorf("page %d has %d entries, more than the limit %d", w.pages, len(page.Data), limit)
-			}
-			w.entries = append(w.entries, page.Data...)
-			if page.Cursor.After == nil || *page.Cursor.After == "" {
-				return nil
-			}
-			if w.pages > 1000 {
-				return errors.New("statement did not end after 1000 pages: the cursor does not advance")
-			}
-			p.After = *page.Cursor.After
+		if pages >= 1000 {
+			return errors.New("the statement did not end after 1000 pages: the cursor does not advance")
 		}
-	}))
-	add(`^the statement has more than one page$`, on(func(_ context.Context, w *World) error {
-		if w.pages < 2 {
-			return fmt.Errorf("the statement had %d page(s) of %d entries; pagination was not exercised", w.pages, len(w.entries))
-		}
-		return nil
-	}))
-	add(`^every statement entry appears exactly once$`, on(func(_ context.Context, w *World) error {
-		seen := map[string]int{}
-		for i, e := range w.entries {
-			if j, dup := seen[e.ID]; dup {
-				return fmt.Errorf("entry %s appears at positions %d and %d", e.ID, j+1, i+1)
-			}
-			seen[e.ID] = i
-		}
-		if len(seen) == 0 {
-			return errors.New("the statement is empty")
-		}
-		return nil
-	}))
-	add(`^every statement entry has balance_after equal to balance_before plus amount$`, on(func(_ context.Context, w *World) error {
-		var bad []string
-		for _, e := range w.entries {
-			if e.BalanceAfter != e.BalanceBefore+e.Amount {
-				bad = append(bad, fmt.Sprintf("%s: %d + %d != %d", e.ID, e.BalanceBefore, e.Amount, e.BalanceAfter))
-			}
-		}
-		if len(bad) > 0 {
-			return fmt.Errorf("%d entries break balance_after = balance_before + amount: %s", len(bad), strings.Join(bad, "; "))
-		}
-		return nil
-	}))
-	add(`^the application reads an account that nobody shared with it$`, on(func(ctx context.Context, w *World) error {
-		_, w.err = s.cfg.Client.Account(ctx, unsharedAccountID)
-		return nil
-	}))
+		p.After = *page.Cursor.After
+	}
+}
+
+func (w *World) statementPaged(ctx context.Context) error {
+	return w.verify(ctx, check.StatementPages, params("limit", w.pageLimit), check.Inputs{"pages": w.pageRecs})
+}
+
+func (w *World) entriesOnce(ctx context.Context) error {
+	return w.verify(ctx, check.StatementEntriesOnce, nil, check.Inputs{"pages": w.pageRecs})
+}
+
+func (w *World) entriesBalanced(ctx context.Context) error {
+	return w.verify(ctx, check.StatementEntriesBalanced, nil, check.Inputs{"pages": w.pageRecs})
+}
+
+func (w *World) entriesChain(ctx context.Context) error {
+	return w.verify(ctx, check.StatementChain, nil, check.Inputs{"pages": w.pageRecs})
+}
+
+func (w *World) readsUnsharedAccount(ctx context.Context) error {
+	_, _ = w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.Account(ctx, unsharedAccountID)
+		return err
+	})
+	return nil // the Then step judges the refusal
 }
 
 // ensureOwnAccount returns the application's own account id, listing the

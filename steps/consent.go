@@ -5,94 +5,113 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
-func (s *Session) consentSteps(add func(string, any)) {
-	add(`^a consent link for the application's registered redirect URI$`, on(func(_ context.Context, w *World) error {
-		return w.makeConsentLink()
-	}))
-	add(`^the account owner (approves|ignores) the consent request$`, onStr(func(ctx context.Context, w *World, decision string) error {
-		if decision == "ignores" {
-			w.consent, w.err = s.cfg.Owner.DecideConsent(ctx, w.consentLink, ConsentIgnore)
-			return w.err
-		}
-		res, err := s.cfg.Owner.DecideConsent(ctx, w.consentLink, ConsentApprove)
-		w.consent, w.err = res, err
-		if err != nil {
-			s.record(PrereqConsent, w.scenario, nil, err)
-		}
+func consentSteps() []Definition {
+	return []Definition{
+		step(kindAction, `^a consent link for the application's registered redirect URI$`, func(w *World) any { return w.consentLinkStep }),
+		step(kindOwner, `^the account owner (approves|ignores) the consent request$`, func(w *World) any { return w.ownerDecidesConsent }),
+		step(kindCheck, `^the owner is sent back with consent result "([^"]*)" and a resource id$`, func(w *World) any { return w.sentBackWithResource }),
+		step(kindCheck, `^the owner is sent back with consent result "([^"]*)" and no resource id$`, func(w *World) any { return w.sentBackWithoutResource }),
+		step(kindCheck, `^the redirect carries the session metadata back$`, func(w *World) any { return w.metadataBack }),
+		step(kindCheck, `^the consented account is listed among the application's accounts$`, func(w *World) any { return w.consentedAccountListed }),
+		step(kindCheck, `^the application can read the consented account's balance$`, func(w *World) any { return w.readsConsentedBalance }),
+		step(kindEnsure, `^the owner has consented to share an account$`, func(w *World) any { return w.ownerHasConsented }),
+	}
+}
+
+func (w *World) consentLinkStep(context.Context) error { return w.makeConsentLink() }
+
+func (w *World) ownerDecidesConsent(ctx context.Context, decision string) error {
+	s := w.s
+	d := ConsentApprove
+	if decision == "ignores" {
+		d = ConsentIgnore
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		var err error
+		w.consent, err = s.cfg.Owner.DecideConsent(ctx, w.consentAsk(d))
 		return err
-	}))
-	add(`^the owner is sent back with consent result "([^"]*)" and a resource id$`, onStr(func(_ context.Context, w *World, want string) error {
-		res, err := need(w.consent, "consent result", w.err)
-		if err != nil {
-			return err
-		}
-		if res.Result != want {
-			err := fmt.Errorf("consent_result is %q, want %q", res.Result, want)
-			s.record(PrereqConsent, w.scenario, nil, err)
-			return err
-		}
-		if res.ResourceID == "" {
-			err := errors.New("the redirect carries no resource_id")
-			s.record(PrereqConsent, w.scenario, nil, err)
-			return err
-		}
-		w.accountID = res.ResourceID
-		return nil
-	}))
-	add(`^the owner is sent back with consent result "([^"]*)" and no resource id$`, onStr(func(_ context.Context, w *World, want string) error {
-		res, err := need(w.consent, "consent result", w.err)
-		if err != nil {
-			return err
-		}
-		if res.Result != want {
-			return fmt.Errorf("consent_result is %q, want %q", res.Result, want)
-		}
-		if res.ResourceID != "" {
-			return fmt.Errorf("the redirect names resource %q although the owner shared nothing", res.ResourceID)
-		}
-		return nil
-	}))
-	add(`^the redirect carries the session metadata back$`, on(func(_ context.Context, w *World) error {
-		res, err := need(w.consent, "consent result", w.err)
-		if err != nil {
-			return err
-		}
-		for k, v := range w.consentMetadata {
-			if got := res.SessionMetadata[k]; got != fmt.Sprint(v) {
-				return fmt.Errorf("session metadata %q came back as %q, sent %q", k, got, v)
-			}
-		}
-		return nil
-	}))
-	add(`^the consented account is listed among the application's accounts$`, on(func(ctx context.Context, w *World) error {
-		page, err := s.cfg.Client.ListAccounts(ctx, stone.ListAccountsParams{})
-		if err != nil {
-			s.record(PrereqConsent, w.scenario, nil, err)
-			return err
-		}
-		for _, a := range page.Data {
-			if a.ID == w.accountID {
-				// Only now is the consent proven usable by later scenarios.
-				s.record(PrereqConsent, w.scenario, a.ID, nil)
-				return nil
-			}
-		}
-		err = fmt.Errorf("consented account %q is not among the %d accounts listed", w.accountID, len(page.Data))
+	})
+	w.consentRecs = recs
+	if err != nil && d == ConsentApprove {
+		s.record(PrereqConsent, w.scenario, nil, err)
+	}
+	return err
+}
+
+// sentBackWithResource checks the first approval. On a rerun against the
+// sandbox, where the plan names an account already shared
+// (fixtures.consented_account_id), a consent can be given only once: Stone
+// answers a second one already_granted, and that is what is expected.
+func (w *World) sentBackWithResource(ctx context.Context, want string) error {
+	resource, shared := "present", w.s.cfg.Fixtures.ConsentedAccountID
+	if shared != "" && want == "approved" {
+		want, resource = "already_granted", "any"
+	}
+	err := w.verify(ctx, check.ConsentRedirect, params("result", want, "resource", resource), w.redirectInputs())
+	if err != nil {
+		w.s.record(PrereqConsent, w.scenario, nil, err)
+		return err
+	}
+	res, err := need(w.consent, "consent result", w.err)
+	if err != nil {
+		return err
+	}
+	w.accountID = res.ResourceID
+	if w.accountID == "" {
+		w.accountID = shared
+	}
+	return nil
+}
+
+func (w *World) sentBackWithoutResource(ctx context.Context, want string) error {
+	return w.verify(ctx, check.ConsentRedirect, params("result", want, "resource", "absent"), w.redirectInputs())
+}
+
+func (w *World) metadataBack(ctx context.Context) error {
+	in := w.redirectInputs()
+	in["link"] = persons(w.consentRecs, check.PersonPrompt)
+	return w.verify(ctx, check.ConsentMetadata, nil, in)
+}
+
+// redirectInputs are the owner's answers to the consent request: the
+// address the consent page sent them back to.
+func (w *World) redirectInputs() check.Inputs {
+	return check.Inputs{"redirect": persons(w.consentRecs, check.PersonAnswer)}
+}
+
+func (w *World) consentedAccountListed(ctx context.Context) error {
+	s := w.s
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := s.cfg.Client.ListAccounts(ctx, stone.ListAccountsParams{})
+		return err
+	})
+	if err := w.succeeded(ctx, recs, err); err != nil {
 		s.record(PrereqConsent, w.scenario, nil, err)
 		return err
-	}))
-	add(`^the application can read the consented account's balance$`, on(func(ctx context.Context, w *World) error {
-		w.balance, w.err = s.cfg.Client.Balance(ctx, w.accountID)
-		return w.err
-	}))
-	add(`^the owner has consented to share an account$`, on(func(ctx context.Context, w *World) error {
-		id, err := s.ensureConsent(ctx, w)
-		w.accountID = id
+	}
+	in := w.redirectInputs()
+	in["accounts"] = recs
+	if err := w.verify(ctx, check.ConsentedAccountListed, params("account_id", w.s.cfg.Fixtures.ConsentedAccountID), in); err != nil {
+		s.record(PrereqConsent, w.scenario, nil, err)
 		return err
-	}))
+	}
+	// Only now is the consent proven usable by later scenarios.
+	s.record(PrereqConsent, w.scenario, w.accountID, nil)
+	return nil
+}
+
+func (w *World) readsConsentedBalance(ctx context.Context) error {
+	return w.readsBalance(ctx)
+}
+
+func (w *World) ownerHasConsented(ctx context.Context) error {
+	id, err := w.s.ensureConsent(ctx, w)
+	w.accountID = id
+	return err
 }
 
 // makeConsentLink builds a consent link whose session metadata names this
@@ -111,6 +130,12 @@ func (w *World) makeConsentLink() error {
 	return nil
 }
 
+// consentAsk is the scenario's consent link as a question to the owner.
+func (w *World) consentAsk(decision string) ConsentAsk {
+	return ConsentAsk{Link: w.consentLink, Decision: decision, RedirectURI: w.s.cfg.Fixtures.RedirectURI,
+		Metadata: w.consentMetadata, Scenario: w.scenario}
+}
+
 // ensureConsent returns the id of an account shared with the application:
 // the configured one, the one an earlier scenario obtained, or a new
 // consent asked of the owner now.
@@ -125,7 +150,7 @@ func (s *Session) ensureConsent(ctx context.Context, w *World) (string, error) {
 		if err := w.makeConsentLink(); err != nil {
 			return nil, err
 		}
-		res, err := s.cfg.Owner.DecideConsent(ctx, w.consentLink, ConsentApprove)
+		res, err := s.cfg.Owner.DecideConsent(ctx, w.consentAsk(ConsentApprove))
 		if err != nil {
 			return nil, err
 		}

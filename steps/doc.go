@@ -9,7 +9,14 @@
 //
 // What only the account owner can do goes through the Owner interface:
 // SimulatorOwner drives the simulator's /_sim/ controls over HTTP;
-// PersonOwner asks a person and waits.
+// PersonOwner asks a person and waits. Both record every prompt, answer
+// and wait as person events in the journal.
+//
+// Every check step judges recorded data with a function of package check
+// (the journal records of the calls it relies on, plus its parameters)
+// and writes what it checked to the journal; every action step checks its
+// own call succeeded the same way. That is what lets homolog recheck
+// recompute each verdict from a bundle alone.
 //
 // # Step grammar
 //
@@ -34,6 +41,7 @@
 //	the statement has more than one page                                                                                        check
 //	every statement entry appears exactly once                                                                                  check
 //	every statement entry has balance_after equal to balance_before plus amount                                                 check
+//	every statement entry starts at the balance the entry before it ended at                                                    check
 //	the application reads an account that nobody shared with it                                                                 action
 //	the application reads the account's fees                                                                                    action
 //	the fee for "X" is given in centavos                                                                                        check
@@ -46,7 +54,7 @@
 //	the owner is sent back with consent result "X" and no resource id                                                           check
 //	the redirect carries the session metadata back                                                                              check
 //	the consented account is listed among the application's accounts                                                            check
-//	the application can read the consented account's balance                                                                    check
+//	the application can read the consented account's balance                                                                    check (of the call)
 //	the owner has consented to share an account                                                                                 ensure
 //	the application transfers N centavos from (its own|the consented) account to another Stone account                          action
 //	the application transfers more than its balance from its own account to another Stone account                               action

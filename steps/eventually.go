@@ -3,9 +3,9 @@ package steps
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -19,41 +19,6 @@ func final(status string) bool {
 	return false
 }
 
-// eventually polls get until it reports status want, failing early when a
-// final status other than want is reached and after the session's Wait.
-// get returns the status and a reason to show if it ends elsewhere.
-func (s *Session) eventually(ctx context.Context, what, want string, get func(context.Context) (status, reason string, err error)) error {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.Wait)
-	defer cancel()
-	t := time.NewTicker(s.cfg.Poll)
-	defer t.Stop()
-	last, lastErr := "unknown", error(nil)
-	for {
-		status, reason, err := get(ctx)
-		lastErr = err
-		if err == nil {
-			last = status
-			if status == want {
-				return nil
-			}
-			if final(status) && isFinalFor(status, want) {
-				if reason != "" {
-					reason = " (" + reason + ")"
-				}
-				return fmt.Errorf("%s ended %s%s, want %s", what, status, reason, want)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			if lastErr != nil {
-				return fmt.Errorf("%s: still %s after %s, want %s: %w", what, last, s.cfg.Wait, want, lastErr)
-			}
-			return fmt.Errorf("%s: still %s after %s, want %s", what, last, s.cfg.Wait, want)
-		case <-t.C:
-		}
-	}
-}
-
 // isFinalFor reports whether reaching status rules out ever reaching want.
 // SETTLED can still become REFUNDED (PIX), FINISHED can become REFUNDED
 // (TED), so those pairs keep waiting.
@@ -64,36 +29,64 @@ func isFinalFor(status, want string) bool {
 	return true
 }
 
-// oneDebit checks that the statement of accountID shows operation opID as
-// exactly one debit of amount (plus its fee), with consistent balances.
-func (s *Session) oneDebit(ctx context.Context, accountID, opID string, amount int64) error {
-	var found []stone.StatementEntry
-	for e, err := range s.cfg.Client.StatementEntries(ctx, accountID, stone.StatementParams{Limit: 100, Operation: "debit"}) {
-		if err != nil {
-			return err
+// poll calls read until it says stop, or the session's Wait passes. It
+// returns the records of every read, for the check that judges them, and
+// whether the wait ran out.
+func (w *World) poll(ctx context.Context, read func(context.Context) (stop bool)) ([]check.Record, bool) {
+	ctx, cancel := context.WithTimeout(ctx, w.s.cfg.Wait)
+	defer cancel()
+	ctx, tape := check.WithTape(ctx)
+	t := time.NewTicker(w.s.cfg.Poll)
+	defer t.Stop()
+	for {
+		if read(ctx) {
+			return tape.Records(), false
 		}
-		if e.OperationID == opID {
-			found = append(found, e)
+		select {
+		case <-ctx.Done():
+			return tape.Records(), true
+		case <-t.C:
 		}
 	}
-	switch {
-	case len(found) == 0:
-		return fmt.Errorf("no statement entry for operation %s", opID)
-	case len(found) > 1:
-		ids := make([]string, len(found))
-		for i, e := range found {
-			ids[i] = e.ID
+}
+
+// awaitStatus reads an operation (transfer, TED, PIX payment, payment,
+// boleto) until it has status want or ends elsewhere, then judges the
+// reads with the status check; code, when not "", is the failure reason
+// code want requires.
+func (w *World) awaitStatus(ctx context.Context, what, id, want, code string, get func(context.Context) (string, error)) error {
+	recs, timedOut := w.poll(ctx, func(ctx context.Context) bool {
+		status, err := get(ctx)
+		return err == nil && (status == want || final(status) && isFinalFor(status, want))
+	})
+	w.last = recs
+	p := params("status", want, "what", what+" "+id)
+	if code != "" {
+		p["failure_reason_code"] = code
+	}
+	err := w.verify(ctx, check.Status, p, check.Inputs{"reads": recs})
+	if err != nil && timedOut {
+		return fmt.Errorf("%w (waited %s)", err, w.s.cfg.Wait)
+	}
+	return err
+}
+
+// oneDebit reads the debits of the statement of the account the operation
+// (its creation records) was made on, and checks that the operation
+// appears there exactly once, as a debit of amount plus its fee.
+func (w *World) oneDebit(ctx context.Context, opRecs []check.Record, accountID string, amount int64) error {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		for _, err := range w.s.cfg.Client.StatementEntries(ctx, accountID, stone.StatementParams{Limit: 100, Operation: "debit"}) {
+			if err != nil {
+				return err
+			}
 		}
-		return fmt.Errorf("operation %s appears %d times in the statement (%s): it was paid more than once", opID, len(found), strings.Join(ids, ", "))
+		return nil
+	})
+	if err := w.succeeded(ctx, recs, err); err != nil {
+		return err
 	}
-	e := found[0]
-	if e.Amount != -(amount+e.FeeAmount) || e.OperationAmount != amount {
-		return fmt.Errorf("entry %s: amount %d, operation_amount %d, fee %d; want a debit of %d", e.ID, e.Amount, e.OperationAmount, e.FeeAmount, amount)
-	}
-	if e.BalanceAfter != e.BalanceBefore+e.Amount {
-		return fmt.Errorf("entry %s: balance_after %d != balance_before %d + amount %d", e.ID, e.BalanceAfter, e.BalanceBefore, e.Amount)
-	}
-	return nil
+	return w.verify(ctx, check.OneDebit, params("amount", amount), check.Inputs{"operation": opRecs, "statement": recs})
 }
 
 // nextBusinessDay is the first business day after today (Brasília time)

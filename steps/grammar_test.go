@@ -23,16 +23,19 @@ func TestGrammarDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := map[string]bool{}
-	row := regexp.MustCompile(`(?m)^//\t(\S.*?)\s{2,}\S+.*$`)
+	rows := map[string]string{} // step → kind
+	row := regexp.MustCompile(`(?m)^//\t(\S.*?)\s{2,}(\S+.*)$`)
 	for _, m := range row.FindAllStringSubmatch(string(doc), -1) {
-		rows[m[1]] = true
+		rows[m[1]] = m[2]
 	}
-	defs := Definitions(nil)
-	for _, d := range defs {
+	for _, d := range Definitions() {
 		h := humanForm(d.Expr.String())
-		if !rows[h] {
+		kind, ok := rows[h]
+		if !ok {
 			t.Errorf("step %q is not in the grammar table of steps/doc.go", h)
+		}
+		if ok && !strings.HasPrefix(kind, d.Kind) {
+			t.Errorf("steps/doc.go says %q is a %q step; its definition says %q", h, kind, d.Kind)
 		}
 		delete(rows, h)
 	}
@@ -45,7 +48,7 @@ func TestGrammarDocumented(t *testing.T) {
 // TestDefinitionsAnchored: every expression is anchored at both ends, so
 // one step never matches inside another.
 func TestDefinitionsAnchored(t *testing.T) {
-	for _, d := range Definitions(nil) {
+	for _, d := range Definitions() {
 		e := d.Expr.String()
 		if !strings.HasPrefix(e, "^") || !strings.HasSuffix(e, "$") {
 			t.Errorf("%q is not anchored", e)

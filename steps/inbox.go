@@ -5,21 +5,29 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
+// Delivery is a webhook the run's receiver verified, with the journal
+// record of its delivery, which the webhook checks read.
+type Delivery struct {
+	Webhook stone.Webhook
+	Record  check.Record
+}
+
 // Inbox is where verified webhooks arrive during a run.
 type Inbox interface {
-	// Await returns the first webhook of eventType about targetID,
+	// Await returns the first delivery of eventType about targetID,
 	// waiting for it to arrive until ctx is done.
-	Await(ctx context.Context, eventType, targetID string) (stone.Webhook, error)
+	Await(ctx context.Context, eventType, targetID string) (Delivery, error)
 }
 
 // WebhookInbox keeps every webhook the run received, so a scenario can
 // wait for one that arrived before it started looking.
 type WebhookInbox struct {
 	mu       sync.Mutex
-	received []stone.Webhook
+	received []Delivery
 	changed  chan struct{} // closed and replaced on every arrival
 }
 
@@ -28,24 +36,23 @@ func NewWebhookInbox() *WebhookInbox {
 	return &WebhookInbox{changed: make(chan struct{})}
 }
 
-// Add records a verified webhook; it is the receiver's handler.
-func (b *WebhookInbox) Add(_ context.Context, w stone.Webhook) error {
+// Add keeps a verified delivery.
+func (b *WebhookInbox) Add(d Delivery) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.received = append(b.received, w)
+	b.received = append(b.received, d)
 	close(b.changed)
 	b.changed = make(chan struct{})
-	return nil
 }
 
 // Await implements Inbox.
-func (b *WebhookInbox) Await(ctx context.Context, eventType, targetID string) (stone.Webhook, error) {
+func (b *WebhookInbox) Await(ctx context.Context, eventType, targetID string) (Delivery, error) {
 	for {
 		b.mu.Lock()
-		for _, w := range b.received {
-			if w.EventType == eventType && (targetID == "" || w.TargetID == targetID) {
+		for _, d := range b.received {
+			if d.Webhook.EventType == eventType && (targetID == "" || d.Webhook.TargetID == targetID) {
 				b.mu.Unlock()
-				return w, nil
+				return d, nil
 			}
 		}
 		changed, n := b.changed, len(b.received)
@@ -53,7 +60,7 @@ func (b *WebhookInbox) Await(ctx context.Context, eventType, targetID string) (s
 		select {
 		case <-changed:
 		case <-ctx.Done():
-			return stone.Webhook{}, fmt.Errorf("no %s webhook for %q arrived (%d webhooks received in all): %w", eventType, targetID, n, ctx.Err())
+			return Delivery{}, fmt.Errorf("no %s webhook for %q arrived (%d webhooks received in all): %w", eventType, targetID, n, ctx.Err())
 		}
 	}
 }

@@ -1,18 +1,16 @@
 package steps
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -26,12 +24,25 @@ const (
 // a cash-out made on their account. Against the simulator this is
 // automated; against Stone's sandbox a real person does it while the run
 // waits. Steps see only this interface and never the simulator.
+//
+// Whatever the owner is shown and answers is evidence: implementations
+// record each prompt, answer and wait as a person event.
 type Owner interface {
 	// DecideConsent opens the consent link, takes the decision and returns
 	// what the redirect back to the application carried.
-	DecideConsent(ctx context.Context, link, decision string) (*stone.ConsentResult, error)
+	DecideConsent(ctx context.Context, ask ConsentAsk) (*stone.ConsentResult, error)
 	// DecideOperation approves or rejects a cash-out waiting on the owner.
 	DecideOperation(ctx context.Context, op Operation, approve bool) error
+}
+
+// ConsentAsk is a consent request put to the owner: the link, what to
+// choose, and what the redirect back must look like.
+type ConsentAsk struct {
+	Link        string
+	Decision    string         // ConsentApprove or ConsentIgnore
+	RedirectURI string         // where the consent page sends the owner back
+	Metadata    map[string]any // the link's session metadata, which the redirect carries back
+	Scenario    string         // the scenario that asks, for the prompt
 }
 
 // Kinds of operations an owner approves, named as in Stone's paths.
@@ -42,28 +53,53 @@ const (
 	KindPixPayment       = "pix_payments"
 )
 
-// Operation is a cash-out waiting for the owner's decision.
+// Operation is a cash-out waiting for the owner's decision, described
+// the way the owner will find it in the Stone app.
 type Operation struct {
-	Kind   string
-	ID     string
-	Status func(context.Context) (string, error) // reads its current status
+	Kind      string
+	ID        string
+	Scenario  string                                // the scenario that asks, for the prompt
+	Amount    int64                                 // centavos
+	Recipient string                                // who receives it, in words
+	Account   string                                // the account it leaves from
+	Status    func(context.Context) (string, error) // reads its current status
 }
 
+// Actors of person events.
+const (
+	actorPerson    = "person"
+	actorSimulator = "simulator"
+)
+
 // SimulatorOwner acts as the owner through the simulator's /_sim/ controls,
-// over HTTP, so the exchanges are recorded like any other evidence.
+// over HTTP, so the exchanges are recorded like any other evidence; its
+// decisions are recorded as person events of the simulator.
 type SimulatorOwner struct {
-	BaseURL string
-	HTTP    *http.Client
+	BaseURL  string
+	HTTP     *http.Client
+	Evidence Evidence // nil → Discard
+}
+
+func (o SimulatorOwner) ev() Evidence {
+	if o.Evidence == nil {
+		return Discard{}
+	}
+	return o.Evidence
 }
 
 // DecideConsent implements Owner.
-func (o SimulatorOwner) DecideConsent(ctx context.Context, link, decision string) (*stone.ConsentResult, error) {
+func (o SimulatorOwner) DecideConsent(ctx context.Context, ask ConsentAsk) (*stone.ConsentResult, error) {
+	link, decision := ask.Link, ask.Decision
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonPrompt, Subject: "consent", Decision: decision, Link: link,
+		Text: "the simulator's owner control opens the consent link and chooses " + decision})
 	var out struct {
 		Redirect string `json:"redirect"`
 	}
 	if err := o.post(ctx, "/_sim/owner/consent", map[string]string{"link": link, "decision": decision}, &out); err != nil {
+		o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonOutcome, Subject: "consent", Outcome: "failed", Detail: err.Error()})
 		return nil, fmt.Errorf("owner: consent: %w", err)
 	}
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonAnswer, Subject: "consent", Answer: out.Redirect, Outcome: "answered"})
 	res, err := stone.ParseConsentRedirect(out.Redirect)
 	if err != nil {
 		return nil, fmt.Errorf("owner: consent: %w", err)
@@ -77,9 +113,13 @@ func (o SimulatorOwner) DecideOperation(ctx context.Context, op Operation, appro
 	if approve {
 		action = "approve"
 	}
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonPrompt, Subject: op.Kind, ID: op.ID, Decision: action,
+		Text: "the simulator's owner control decides: " + action})
 	if err := o.post(ctx, "/_sim/owner/"+op.Kind+"/"+url.PathEscape(op.ID)+"/"+action, nil, nil); err != nil {
+		o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonOutcome, Subject: op.Kind, ID: op.ID, Outcome: "failed", Detail: err.Error()})
 		return fmt.Errorf("owner: %s %s: %w", action, op.Kind, err)
 	}
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonOutcome, Subject: op.Kind, ID: op.ID, Decision: action, Outcome: "decided"})
 	return nil
 }
 
@@ -115,96 +155,4 @@ func (o SimulatorOwner) post(ctx context.Context, path string, in, out any) erro
 		}
 	}
 	return nil
-}
-
-// PersonOwner asks a person to act in Stone's sandbox: it prints what to do
-// and waits. For a consent the person pastes the address the consent page
-// sent them back to; for a cash-out the run polls until its status leaves
-// CREATED. Build it with NewPersonOwner.
-type PersonOwner struct {
-	out  io.Writer
-	poll time.Duration
-	wait time.Duration
-
-	turn  chan struct{} // one question at a time: answers are matched to prompts
-	lines chan string   // every line typed, read by one goroutine for the run
-}
-
-// NewPersonOwner starts reading in, line by line: one reader for the whole
-// run, so no typed line is lost between questions.
-func NewPersonOwner(out io.Writer, in io.Reader, poll, wait time.Duration) *PersonOwner {
-	o := &PersonOwner{out: out, poll: poll, wait: wait, lines: make(chan string), turn: make(chan struct{}, 1)}
-	if in == nil {
-		close(o.lines)
-		return o
-	}
-	go func() {
-		// Reading stdin cannot be cancelled; the goroutine ends with the
-		// process, or at the end of the input.
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-		for sc.Scan() {
-			o.lines <- strings.TrimSpace(sc.Text())
-		}
-		close(o.lines)
-	}()
-	return o
-}
-
-// DecideConsent implements Owner.
-func (o *PersonOwner) DecideConsent(ctx context.Context, link, decision string) (*stone.ConsentResult, error) {
-	// Waiting for another question to be answered respects the run's
-	// context: an interrupt does not hang on the person.
-	select {
-	case o.turn <- struct{}{}:
-		defer func() { <-o.turn }()
-	case <-ctx.Done():
-		return nil, fmt.Errorf("owner: %w", ctx.Err())
-	}
-	fmt.Fprintf(o.out, "\n  ACTION NEEDED — account owner: open this consent link in a browser, log in to the sandbox account and choose %q:\n\n    %s\n\n  Then paste here the full address the page sent you back to, and press Enter (waiting %s).\n  > \n", decision, link, o.wait)
-	ctx, cancel := context.WithTimeout(ctx, o.wait)
-	defer cancel()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("owner: no consent redirect pasted within %s", o.wait)
-		case line, ok := <-o.lines:
-			if !ok {
-				return nil, errors.New("owner: the input ended before a consent redirect was pasted")
-			}
-			if line == "" {
-				continue
-			}
-			res, err := stone.ParseConsentRedirect(line)
-			if err != nil {
-				return nil, fmt.Errorf("owner: the pasted address is not a consent redirect: %w", err)
-			}
-			return &res, nil
-		}
-	}
-}
-
-// DecideOperation implements Owner: it asks the person and polls until
-// the operation leaves CREATED.
-func (o *PersonOwner) DecideOperation(ctx context.Context, op Operation, approve bool) error {
-	action := "REJECT"
-	if approve {
-		action = "APPROVE"
-	}
-	fmt.Fprintf(o.out, "\n  ACTION NEEDED — account owner: %s %s %s in the Stone app (\"Aprovar transações\"). Waiting up to %s...\n", action, op.Kind, op.ID, o.wait)
-	ctx, cancel := context.WithTimeout(ctx, o.wait)
-	defer cancel()
-	t := time.NewTicker(o.poll)
-	defer t.Stop()
-	for {
-		status, err := op.Status(ctx)
-		if err == nil && status != "CREATED" {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("owner: %s %s still waiting for the owner after %s", op.Kind, op.ID, o.wait)
-		case <-t.C:
-		}
-	}
 }

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -64,6 +66,32 @@ type Config struct {
 	Inbox      Inbox                           // webhooks received during the run; nil when none can be
 	NoInbox    string                          // why there is no Inbox, for the blocked report
 	Plan       []PlannedScenario               // the run's scenarios in order, to know who builds what
+	Evidence   Evidence                        // where checks and the owner's actions are recorded; nil → discarded
+}
+
+// Evidence is where steps write what is not an HTTP exchange: each check's
+// inputs and outcome, and the account owner's part (prompts, answers,
+// waits). The runner writes both to the bundle's journal under the step
+// found in ctx.
+type Evidence interface {
+	Check(ctx context.Context, res check.Result)
+	// Person records an event of the owner's part and returns its journal
+	// record, which it also puts on the tape of ctx.
+	Person(ctx context.Context, p check.Person) check.Record
+}
+
+// Discard is Evidence that keeps nothing but hands the owner's events to
+// the tape, for callers with no bundle (tests, tools).
+type Discard struct{}
+
+// Check implements Evidence.
+func (Discard) Check(context.Context, check.Result) {}
+
+// Person implements Evidence.
+func (Discard) Person(ctx context.Context, p check.Person) check.Record {
+	r := check.Record{Kind: check.KindPerson, Time: time.Now().UTC(), Person: &p}
+	check.TapeFrom(ctx).Add(r)
+	return r
 }
 
 // Session is shared by every scenario of one run. It holds what the ordered
@@ -109,6 +137,9 @@ func NewSession(cfg Config) (*Session, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Evidence == nil {
+		cfg.Evidence = Discard{}
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = 100 * time.Millisecond
@@ -266,4 +297,32 @@ func (s *Session) ensureToken(ctx context.Context, scenario string) error {
 	// The first token may have expired since; Token refreshes only when due.
 	_, err := s.cfg.Client.Token(ctx)
 	return err
+}
+
+// OwnerActions counts what the plan will ask of the account owner, to
+// number the prompts ("owner action 2 of 4"): every owner step, and one
+// consent given on the way when scenarios need one, no scenario of the
+// plan asks for it first and the plan names no account already shared.
+func OwnerActions(plan []PlannedScenario, fx Fixtures) int {
+	needsConsent := regexp.MustCompile(`^the owner has consented to share an account$`)
+	n, needed, built := 0, false, false
+	for _, sc := range plan {
+		for _, st := range sc.Steps {
+			for _, d := range grammar() {
+				if d.Kind == kindOwner && d.Expr.MatchString(st) {
+					n++
+					if strings.Contains(d.Expr.String(), "consent request") {
+						built = true
+					}
+				}
+			}
+			if needsConsent.MatchString(st) {
+				needed = true
+			}
+		}
+	}
+	if needed && !built && fx.ConsentedAccountID == "" {
+		n++
+	}
+	return n
 }

@@ -3,46 +3,61 @@ package steps
 import (
 	"context"
 	"regexp"
+	"slices"
+	"sync"
 
 	"github.com/cucumber/godog"
 )
 
-// Definition is one step expression and its handler. The runner matches
-// every step of the plan against these before the run, so an undefined or
-// ambiguous step is a configuration error naming its file and line, not a
-// failure found halfway through a homologation.
+// Definition is one step expression and the method of World that runs it.
+// The runner matches every step of the plan against these before the run,
+// so an undefined or ambiguous step is a configuration error naming its
+// file and line, not a failure found halfway through a homologation.
 type Definition struct {
-	Expr    *regexp.Regexp
-	Handler any
+	Expr *regexp.Regexp
+	Kind string // ensure | action | owner | check, as steps/doc.go lists it
+	bind func(w *World) any
 }
+
+// step declares a definition; bind returns the World's method, so each
+// scenario registers handlers bound to its own World.
+func step(kind, expr string, bind func(w *World) any) Definition {
+	return Definition{Expr: regexp.MustCompile(expr), Kind: kind, bind: bind}
+}
+
+// Kinds of steps, as doc.go's table names them.
+const (
+	kindEnsure = "ensure"
+	kindAction = "action"
+	kindOwner  = "owner"
+	kindCheck  = "check"
+)
+
+// grammar is the step grammar, compiled once per process: godog's
+// scenario initializer runs for every scenario, and recompiling some
+// ninety expressions each time is waste that grows with the plan.
+var grammar = sync.OnceValue(func() []Definition {
+	return slices.Concat(
+		authSteps(), accountSteps(), accountExtraSteps(), consentSteps(), transferSteps(),
+		tedSteps(), pixSteps(), paymentSteps(), invoiceSteps(), webhookSteps(), refusalSteps(),
+	)
+})
 
 // Definitions lists every step of the grammar (see doc.go), anchored.
-func Definitions(s *Session) []Definition {
-	var defs []Definition
-	add := func(expr string, h any) {
-		defs = append(defs, Definition{Expr: regexp.MustCompile(expr), Handler: h})
-	}
-	s.authSteps(add)
-	s.accountSteps(add)
-	s.accountExtraSteps(add)
-	s.consentSteps(add)
-	s.transferSteps(add)
-	s.tedSteps(add)
-	s.pixSteps(add)
-	s.paymentSteps(add)
-	s.invoiceSteps(add)
-	s.webhookSteps(add)
-	checkSteps(add)
-	return defs
-}
+func Definitions() []Definition { return grammar() }
 
-// Register wires the steps into a godog scenario context: one World per
-// scenario, then every definition.
+// Register wires the steps into one scenario's godog context, the way
+// godog's own examples do: the scenario's state is built once here and
+// every handler is a method bound to it. godog calls its scenario
+// initializer once per scenario, so scenarios never share a World, even
+// when they run concurrently.
 func Register(sc *godog.ScenarioContext, s *Session) {
+	w := &World{s: s}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		return withWorld(ctx, &World{s: s, id: p.Id, scenario: p.Name}), nil
+		w.id, w.scenario = p.Id, p.Name
+		return ctx, nil
 	})
-	for _, d := range Definitions(s) {
-		sc.Step(d.Expr, d.Handler)
+	for _, d := range grammar() {
+		sc.Step(d.Expr, d.bind(w))
 	}
 }

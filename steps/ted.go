@@ -3,116 +3,132 @@ package steps
 import (
 	"context"
 	"errors"
-	"fmt"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
 // stoneISPB is Stone's own institution: a TED to it is refused.
 const stoneISPB = "16501555"
 
-func (s *Session) tedSteps(add func(string, any)) {
-	add(`^the application sends a TED of (\d+) centavos from its own account to the bank account in the fixtures$`, onInt(func(ctx context.Context, w *World, amount int64) error {
-		req, err := w.tedRequest(amount, "")
-		if err != nil {
-			return err
-		}
-		w.ted, w.err = s.cfg.Client.CreateExternalTransfer(ctx, req, w.key())
-		return w.err
-	}))
-	add(`^the application schedules a TED of (\d+) centavos to the bank account in the fixtures for the next business day$`, onInt(func(ctx context.Context, w *World, amount int64) error {
-		day, err := s.nextBusinessDay(ctx, "external_transfer")
-		if err != nil {
-			return err
-		}
-		req, err := w.tedRequest(amount, day)
-		if err != nil {
-			return err
-		}
-		w.ted, w.err = s.cfg.Client.CreateExternalTransfer(ctx, req, w.key())
-		return w.err
-	}))
-	add(`^the application sends a TED of (\d+) centavos from its own account to a Stone account$`, onInt(func(ctx context.Context, w *World, amount int64) error {
-		req, err := w.tedRequest(amount, "")
-		if err != nil {
-			return err
-		}
-		if len(s.cfg.Fixtures.TransferTargets) == 0 {
-			return errors.New("no Stone account: set fixtures.transfer_targets in scenarios.yaml")
-		}
-		req.Target.Account = stone.ExternalTransferAccountRequest{AccountCode: s.cfg.Fixtures.TransferTargets[0], BranchCode: "1", InstitutionCode: stoneISPB, AccountType: "PG"}
-		w.ted, w.err = s.cfg.Client.CreateExternalTransfer(ctx, req, w.key())
-		return nil // the Then step judges the refusal
-	}))
-	add(`^the application sends a TED of (\d+) centavos from its own account to institution "([^"]*)"$`, onIntStr(func(ctx context.Context, w *World, amount int64, institution string) error {
-		req, err := w.tedRequest(amount, "")
-		if err != nil {
-			return err
-		}
-		req.Target.Account.InstitutionCode = institution
-		w.ted, w.err = s.cfg.Client.CreateExternalTransfer(ctx, req, w.key())
-		return nil
-	}))
-	add(`^the TED is accepted to run today or on the next business day$`, on(func(ctx context.Context, w *World) error {
-		ted, err := need(w.ted, "TED", w.err)
-		if err != nil {
-			return err
-		}
-		switch ted.Status {
-		case "DELAYED_TO_NEXT_BUSINESS_DAY":
-			// Outside the TED window Stone moves it to the next business day.
-			if !ted.DelayedToNextBusinessDay || ted.ScheduledToEffective == "" {
-				return fmt.Errorf("TED %s is DELAYED_TO_NEXT_BUSINESS_DAY but delayed_to_next_business_day=%v, scheduled_to_effective=%q", ted.ID, ted.DelayedToNextBusinessDay, ted.ScheduledToEffective)
-			}
-			return nil
-		case "APPROVED", "FINISHED":
-			return w.awaitTED(ctx, "FINISHED")
-		default:
-			return fmt.Errorf("TED %s has status %q, want APPROVED (then FINISHED) or DELAYED_TO_NEXT_BUSINESS_DAY", ted.ID, ted.Status)
-		}
-	}))
-	add(`^the TED's target institution is resolved with its name$`, on(func(_ context.Context, w *World) error {
-		ted, err := need(w.ted, "TED", w.err)
-		if err != nil {
-			return err
-		}
-		if a := ted.Target.Account; a.InstitutionName == "" || a.InstitutionISPB == "" {
-			return fmt.Errorf("TED %s: target institution not resolved (ispb %q, name %q)", ted.ID, a.InstitutionISPB, a.InstitutionName)
-		}
-		return nil
-	}))
-	add(`^the TED is accepted with status "([^"]*)"$`, onStr(func(_ context.Context, w *World, status string) error {
-		ted, err := need(w.ted, "TED", w.err)
-		if err != nil {
-			return err
-		}
-		if ted.Status != status {
-			return fmt.Errorf("TED %s has status %q, want %q", ted.ID, ted.Status, status)
-		}
-		return nil
-	}))
-	add(`^the application cancels the TED$`, on(func(ctx context.Context, w *World) error {
-		ted, err := need(w.ted, "TED", w.err)
-		if err != nil {
-			return err
-		}
-		return s.cfg.Client.CancelExternalTransfer(ctx, ted.ID)
-	}))
-	add(`^the TED has status "([^"]*)"$`, onStr(func(ctx context.Context, w *World, status string) error {
-		ted, err := need(w.ted, "TED", w.err)
-		if err != nil {
-			return err
-		}
-		got, err := s.cfg.Client.ExternalTransfer(ctx, ted.ID)
-		if err != nil {
-			return err
-		}
-		w.ted = got
-		if got.Status != status {
-			return fmt.Errorf("TED %s has status %q, want %q", got.ID, got.Status, status)
-		}
-		return nil
-	}))
+func tedSteps() []Definition {
+	return []Definition{
+		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to the bank account in the fixtures$`, func(w *World) any { return w.sendsTED }),
+		step(kindAction, `^the application schedules a TED of (\d+) centavos to the bank account in the fixtures for the next business day$`, func(w *World) any { return w.schedulesTED }),
+		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to a Stone account$`, func(w *World) any { return w.sendsTEDToStone }),
+		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to institution "([^"]*)"$`, func(w *World) any { return w.sendsTEDToInstitution }),
+		step(kindCheck, `^the TED is accepted to run today or on the next business day$`, func(w *World) any { return w.tedAccepted }),
+		step(kindCheck, `^the TED's target institution is resolved with its name$`, func(w *World) any { return w.tedInstitutionResolved }),
+		step(kindCheck, `^the TED is accepted with status "([^"]*)"$`, func(w *World) any { return w.tedAcceptedWithStatus }),
+		step(kindAction, `^the application cancels the TED$`, func(w *World) any { return w.cancelsTED }),
+		step(kindCheck, `^the TED has status "([^"]*)"$`, func(w *World) any { return w.tedHasStatus }),
+	}
+}
+
+// createTED sends req and keeps what the creation recorded; the caller
+// decides whether a refusal fails the step.
+func (w *World) createTED(ctx context.Context, req stone.ExternalTransferRequest) ([]check.Record, error) {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		var err error
+		w.ted, err = w.s.cfg.Client.CreateExternalTransfer(ctx, req, w.key())
+		return err
+	})
+	w.tedRecs = recs
+	return recs, err
+}
+
+func (w *World) sendsTED(ctx context.Context, amount int64) error {
+	req, err := w.tedRequest(amount, "")
+	if err != nil {
+		return err
+	}
+	recs, err := w.createTED(ctx, req)
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) schedulesTED(ctx context.Context, amount int64) error {
+	day, err := w.s.nextBusinessDay(ctx, "external_transfer")
+	if err != nil {
+		return err
+	}
+	req, err := w.tedRequest(amount, day)
+	if err != nil {
+		return err
+	}
+	recs, err := w.createTED(ctx, req)
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) sendsTEDToStone(ctx context.Context, amount int64) error {
+	req, err := w.tedRequest(amount, "")
+	if err != nil {
+		return err
+	}
+	if len(w.s.cfg.Fixtures.TransferTargets) == 0 {
+		return errors.New("no Stone account: set fixtures.transfer_targets in scenarios.yaml")
+	}
+	req.Target.Account = stone.ExternalTransferAccountRequest{AccountCode: w.s.cfg.Fixtures.TransferTargets[0], BranchCode: "1", InstitutionCode: stoneISPB, AccountType: "PG"}
+	_, _ = w.createTED(ctx, req)
+	return nil // the Then step judges the refusal
+}
+
+func (w *World) sendsTEDToInstitution(ctx context.Context, amount int64, institution string) error {
+	req, err := w.tedRequest(amount, "")
+	if err != nil {
+		return err
+	}
+	req.Target.Account.InstitutionCode = institution
+	_, _ = w.createTED(ctx, req)
+	return nil
+}
+
+// tedAccepted waits for a TED accepted to run today to finish, then judges
+// the creation and the reads together.
+func (w *World) tedAccepted(ctx context.Context) error {
+	ted, err := need(w.ted, "TED", w.err)
+	if err != nil {
+		return err
+	}
+	var reads []check.Record
+	if ted.Status == "APPROVED" {
+		reads, _ = w.poll(ctx, func(ctx context.Context) bool {
+			got, err := w.s.cfg.Client.ExternalTransfer(ctx, ted.ID)
+			return err == nil && (got.Status == "FINISHED" || final(got.Status))
+		})
+	}
+	return w.verify(ctx, check.TEDAccepted, nil, check.Inputs{"response": w.tedRecs, "reads": reads})
+}
+
+func (w *World) tedInstitutionResolved(ctx context.Context) error {
+	return w.verify(ctx, check.TEDInstitutionResolved, nil, check.Inputs{"response": w.tedRecs})
+}
+
+func (w *World) tedAcceptedWithStatus(ctx context.Context, status string) error {
+	return w.verify(ctx, check.Created, params("status", status, "what", "TED"), check.Inputs{"response": w.tedRecs})
+}
+
+func (w *World) cancelsTED(ctx context.Context) error {
+	ted, err := need(w.ted, "TED", w.err)
+	if err != nil {
+		return err
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error { return w.s.cfg.Client.CancelExternalTransfer(ctx, ted.ID) })
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) tedHasStatus(ctx context.Context, status string) error {
+	ted, err := need(w.ted, "TED", w.err)
+	if err != nil {
+		return err
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.ExternalTransfer(ctx, ted.ID)
+		return err
+	})
+	if err := w.succeeded(ctx, recs, err); err != nil {
+		return err
+	}
+	return w.verify(ctx, check.Status, params("status", status, "what", "TED "+ted.ID), check.Inputs{"reads": recs})
 }
 
 // tedRequest builds a TED from the own account to the fixtures' bank
@@ -123,7 +139,7 @@ func (w *World) tedRequest(amount int64, scheduledTo string) (stone.ExternalTran
 		return stone.ExternalTransferRequest{}, errors.New("no bank account for TEDs: set fixtures.ted_target in scenarios.yaml")
 	}
 	if w.accountID == "" {
-		return stone.ExternalTransferRequest{}, errors.New("no source account: add \"Given the application's own account is known\"")
+		return stone.ExternalTransferRequest{}, errNoAccount
 	}
 	return stone.ExternalTransferRequest{
 		AccountID: w.accountID, Amount: amount, ScheduledTo: scheduledTo,
@@ -132,16 +148,4 @@ func (w *World) tedRequest(amount int64, scheduledTo string) (stone.ExternalTran
 			Entity:  stone.ExternalTransferEntityRequest{Name: t.Name, Document: t.Document, DocumentType: t.DocumentType},
 		},
 	}, nil
-}
-
-func (w *World) awaitTED(ctx context.Context, want string) error {
-	ted := w.ted
-	return w.s.eventually(ctx, "TED "+ted.ID, want, func(ctx context.Context) (string, string, error) {
-		got, err := w.s.cfg.Client.ExternalTransfer(ctx, ted.ID)
-		if err != nil {
-			return "", "", err
-		}
-		w.ted = got
-		return got.Status, got.FailureReasonDescription + got.RefundReasonDescription, nil
-	})
 }

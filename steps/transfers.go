@@ -3,166 +3,188 @@ package steps
 import (
 	"context"
 	"errors"
-	"fmt"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
-func (s *Session) transferSteps(add func(string, any)) {
-	add(`^the application transfers (\d+) centavos from (its own|the consented) account to another Stone account$`, onIntStr(func(ctx context.Context, w *World, amount int64, which string) error {
-		if err := w.prepareTransfer(ctx, amount, which); err != nil {
-			return err
+func transferSteps() []Definition {
+	return []Definition{
+		step(kindAction, `^the application transfers (\d+) centavos from (its own|the consented) account to another Stone account$`, func(w *World) any { return w.transfers }),
+		step(kindAction, `^the application transfers more than its balance from its own account to another Stone account$`, func(w *World) any { return w.transfersMoreThanBalance }),
+		step(kindAction, `^the application schedules a transfer of (\d+) centavos from its own account to another Stone account for the next business day$`, func(w *World) any { return w.schedulesTransfer }),
+		step(kindAction, `^the application dry-runs a transfer of (\d+) centavos from its own account to another Stone account$`, func(w *World) any { return w.dryRunsTransfer }),
+		step(kindCheck, `^the dry run describes a transfer of (\d+) centavos$`, func(w *World) any { return w.dryRunDescribes }),
+		step(kindAction, `^the application cancels the transfer$`, func(w *World) any { return w.cancelsTransfer }),
+		step(kindCheck, `^the transfer has status "([^"]*)"$`, func(w *World) any { return w.transferHasStatus }),
+		step(kindCheck, `^the transfer is accepted with status "([^"]*)"$`, func(w *World) any { return w.transferAccepted }),
+		step(kindCheck, `^the transfer eventually has status "([^"]*)"$`, func(w *World) any { return w.transferEventually }),
+		step(kindCheck, `^the transfer eventually has status "([^"]*)" with failure reason code "([^"]*)"$`, func(w *World) any { return w.transferEventuallyFails }),
+		step(kindOwner, `^the account owner (approves|rejects) the transfer$`, func(w *World) any { return w.ownerDecidesTransfer }),
+		step(kindCheck, `^the statement shows the transfer as one debit of (\d+) centavos$`, func(w *World) any { return w.transferOneDebit }),
+		step(kindCheck, `^the account balance agrees with its statement$`, func(w *World) any { return w.balanceAgrees }),
+		step(kindAction, `^the application sends the same transfer again with the same idempotency key$`, func(w *World) any { return w.replaysTransfer }),
+		step(kindAction, `^the application sends a different transfer with the same idempotency key$`, func(w *World) any { return w.reusesKey }),
+		step(kindCheck, `^both responses describe the same transfer$`, func(w *World) any { return w.sameTransfer }),
+	}
+}
+
+// createTransfer sends the scenario's transfer request and keeps what the
+// creation recorded.
+func (w *World) createTransfer(ctx context.Context) error {
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		var err error
+		w.transfer, err = w.s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
+		return err
+	})
+	w.transferRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) transfers(ctx context.Context, amount int64, which string) error {
+	if err := w.prepareTransfer(ctx, amount, which); err != nil {
+		return err
+	}
+	return w.createTransfer(ctx)
+}
+
+func (w *World) transfersMoreThanBalance(ctx context.Context) error {
+	if err := w.prepareTransfer(ctx, 1, "its own"); err != nil {
+		return err
+	}
+	b, err := w.s.cfg.Client.Balance(ctx, w.accountID)
+	if err != nil {
+		return err
+	}
+	w.transferReq.Amount = b.Balance + b.BlockedBalance + 1
+	return w.createTransfer(ctx)
+}
+
+func (w *World) schedulesTransfer(ctx context.Context, amount int64) error {
+	if err := w.prepareTransfer(ctx, amount, "its own"); err != nil {
+		return err
+	}
+	day, err := w.s.nextBusinessDay(ctx, "internal_transfer")
+	if err != nil {
+		return err
+	}
+	w.transferReq.ScheduledTo = day
+	return w.createTransfer(ctx)
+}
+
+func (w *World) dryRunsTransfer(ctx context.Context, amount int64) error {
+	if err := w.prepareTransfer(ctx, amount, "its own"); err != nil {
+		return err
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.DryRunInternalTransfer(ctx, w.transferReq, w.idemKey)
+		return err
+	})
+	w.dryRunRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) dryRunDescribes(ctx context.Context, amount int64) error {
+	return w.verify(ctx, check.DryRunAmount, params("amount", amount), check.Inputs{"response": w.dryRunRecs})
+}
+
+func (w *World) cancelsTransfer(ctx context.Context) error {
+	tr, err := need(w.transfer, "transfer", w.err)
+	if err != nil {
+		return err
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error { return w.s.cfg.Client.CancelInternalTransfer(ctx, tr.ID) })
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) transferHasStatus(ctx context.Context, status string) error {
+	tr, err := need(w.transfer, "transfer", w.err)
+	if err != nil {
+		return err
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		got, err := w.s.cfg.Client.InternalTransfer(ctx, tr.ID)
+		if err == nil {
+			w.transfer = got
 		}
-		w.transfer, w.err = s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
-		return w.err
-	}))
-	add(`^the application transfers more than its balance from its own account to another Stone account$`, on(func(ctx context.Context, w *World) error {
-		if err := w.prepareTransfer(ctx, 1, "its own"); err != nil {
-			return err
-		}
-		b, err := s.cfg.Client.Balance(ctx, w.accountID)
-		if err != nil {
-			return err
-		}
-		w.transferReq.Amount = b.Balance + b.BlockedBalance + 1
-		w.transfer, w.err = s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
-		return w.err
-	}))
-	add(`^the application schedules a transfer of (\d+) centavos from its own account to another Stone account for the next business day$`, onInt(func(ctx context.Context, w *World, amount int64) error {
-		if err := w.prepareTransfer(ctx, amount, "its own"); err != nil {
-			return err
-		}
-		day, err := s.nextBusinessDay(ctx, "internal_transfer")
-		if err != nil {
-			return err
-		}
-		w.transferReq.ScheduledTo = day
-		w.transfer, w.err = s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
-		return w.err
-	}))
-	add(`^the application dry-runs a transfer of (\d+) centavos from its own account to another Stone account$`, onInt(func(ctx context.Context, w *World, amount int64) error {
-		if err := w.prepareTransfer(ctx, amount, "its own"); err != nil {
-			return err
-		}
-		w.dryRun, w.err = s.cfg.Client.DryRunInternalTransfer(ctx, w.transferReq, w.idemKey)
-		return w.err
-	}))
-	add(`^the dry run describes a transfer of (\d+) centavos$`, onInt(func(_ context.Context, w *World, amount int64) error {
-		dr, err := need(w.dryRun, "dry run", w.err)
-		if err != nil {
-			return err
-		}
-		if dr.Amount != amount {
-			return fmt.Errorf("the dry run describes %d centavos, want %d", dr.Amount, amount)
-		}
-		return nil
-	}))
-	add(`^the application cancels the transfer$`, on(func(ctx context.Context, w *World) error {
-		tr, err := need(w.transfer, "transfer", w.err)
-		if err != nil {
-			return err
-		}
-		return s.cfg.Client.CancelInternalTransfer(ctx, tr.ID)
-	}))
-	add(`^the transfer has status "([^"]*)"$`, onStr(func(ctx context.Context, w *World, status string) error {
-		tr, err := need(w.transfer, "transfer", w.err)
-		if err != nil {
-			return err
-		}
-		got, err := s.cfg.Client.InternalTransfer(ctx, tr.ID)
-		if err != nil {
-			return err
-		}
-		w.transfer = got
-		if got.Status != status {
-			return fmt.Errorf("transfer %s has status %q, want %q", got.ID, got.Status, status)
-		}
-		return nil
-	}))
-	add(`^the transfer is accepted with status "([^"]*)"$`, onStr(func(_ context.Context, w *World, status string) error {
-		tr, err := need(w.transfer, "transfer", w.err)
-		if err != nil {
-			return err
-		}
-		if tr.ID == "" {
-			return errors.New("the transfer has no id")
-		}
-		if tr.Status != status {
-			return fmt.Errorf("transfer %s has status %q, want %q", tr.ID, tr.Status, status)
-		}
-		if tr.Amount != w.transferReq.Amount {
-			return fmt.Errorf("transfer %s has amount %d, sent %d", tr.ID, tr.Amount, w.transferReq.Amount)
-		}
-		return nil
-	}))
-	add(`^the transfer eventually has status "([^"]*)"$`, onStr(func(ctx context.Context, w *World, status string) error {
-		return w.awaitTransfer(ctx, status)
-	}))
-	add(`^the transfer eventually has status "([^"]*)" with failure reason code "([^"]*)"$`, onStrStr(func(ctx context.Context, w *World, status, code string) error {
-		if err := w.awaitTransfer(ctx, status); err != nil {
-			return err
-		}
-		if string(w.transfer.FailureReasonCode) != code {
-			return fmt.Errorf("transfer %s failed with reason code %q (%s), want %q", w.transfer.ID, w.transfer.FailureReasonCode, w.transfer.FailureReasonDescription, code)
-		}
-		return nil
-	}))
-	add(`^the account owner (approves|rejects) the transfer$`, onStr(func(ctx context.Context, w *World, decision string) error {
-		tr, err := need(w.transfer, "transfer", w.err)
-		if err != nil {
-			return err
-		}
-		return s.cfg.Owner.DecideOperation(ctx, Operation{
-			Kind: KindInternalTransfer, ID: tr.ID,
-			Status: func(ctx context.Context) (string, error) {
-				t, err := s.cfg.Client.InternalTransfer(ctx, tr.ID)
-				if err != nil {
-					return "", err
-				}
-				return t.Status, nil
-			},
-		}, decision == "approves")
-	}))
-	add(`^the statement shows the transfer as one debit of (\d+) centavos$`, onInt(func(ctx context.Context, w *World, amount int64) error {
-		tr, err := need(w.transfer, "transfer", w.err)
-		if err != nil {
-			return err
-		}
-		return s.oneDebit(ctx, tr.AccountID, tr.ID, amount)
-	}))
-	add(`^the account balance agrees with its statement$`, on(func(ctx context.Context, w *World) error {
-		return s.balanceAgrees(ctx, w.accountID)
-	}))
-	add(`^the application sends the same transfer again with the same idempotency key$`, on(func(ctx context.Context, w *World) error {
-		if w.idemKey == "" {
-			return errors.New("no earlier transfer in this scenario to replay")
-		}
-		w.replay, w.err = s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
-		return w.err
-	}))
-	add(`^the application sends a different transfer with the same idempotency key$`, on(func(ctx context.Context, w *World) error {
-		if w.idemKey == "" {
-			return errors.New("no earlier transfer in this scenario to reuse the key of")
-		}
-		other := w.transferReq
-		other.Amount++
-		_, w.err = s.cfg.Client.CreateInternalTransfer(ctx, other, w.idemKey)
-		return nil
-	}))
-	add(`^both responses describe the same transfer$`, on(func(_ context.Context, w *World) error {
-		first, err := need(w.transfer, "first transfer", nil)
-		if err != nil {
-			return err
-		}
-		again, err := need(w.replay, "replayed transfer", w.err)
-		if err != nil {
-			return err
-		}
-		if first.ID != again.ID || first.Amount != again.Amount {
-			return fmt.Errorf("replay returned transfer %s (%d), first was %s (%d): the key did not protect against a double payment", again.ID, again.Amount, first.ID, first.Amount)
-		}
-		return nil
-	}))
+		return err
+	})
+	if err := w.succeeded(ctx, recs, err); err != nil {
+		return err
+	}
+	return w.verify(ctx, check.Status, params("status", status, "what", "transfer "+tr.ID), check.Inputs{"reads": recs})
+}
+
+func (w *World) transferAccepted(ctx context.Context, status string) error {
+	return w.verify(ctx, check.Created, params("status", status, "what", "transfer"), check.Inputs{"response": w.transferRecs})
+}
+
+func (w *World) transferEventually(ctx context.Context, status string) error {
+	return w.awaitTransfer(ctx, status, "")
+}
+
+func (w *World) transferEventuallyFails(ctx context.Context, status, code string) error {
+	return w.awaitTransfer(ctx, status, code)
+}
+
+func (w *World) ownerDecidesTransfer(ctx context.Context, decision string) error {
+	tr, err := need(w.transfer, "transfer", w.err)
+	if err != nil {
+		return err
+	}
+	s := w.s
+	recipient := "Stone account " + tr.TargetAccountCode
+	if tr.TargetAccountOwnerName != "" {
+		recipient += " (" + tr.TargetAccountOwnerName + ")"
+	}
+	return s.cfg.Owner.DecideOperation(ctx, Operation{
+		Kind: KindInternalTransfer, ID: tr.ID, Scenario: w.scenario,
+		Amount: tr.Amount, Recipient: recipient, Account: tr.AccountID,
+		Status: func(ctx context.Context) (string, error) {
+			t, err := s.cfg.Client.InternalTransfer(ctx, tr.ID)
+			if err != nil {
+				return "", err
+			}
+			return t.Status, nil
+		},
+	}, decision == "approves")
+}
+
+func (w *World) transferOneDebit(ctx context.Context, amount int64) error {
+	tr, err := need(w.transfer, "transfer", w.err)
+	if err != nil {
+		return err
+	}
+	return w.oneDebit(ctx, w.transferRecs, tr.AccountID, amount)
+}
+
+func (w *World) replaysTransfer(ctx context.Context) error {
+	if w.idemKey == "" {
+		return errors.New("no earlier transfer in this scenario to replay")
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.CreateInternalTransfer(ctx, w.transferReq, w.idemKey)
+		return err
+	})
+	w.replayRecs = recs
+	return w.succeeded(ctx, recs, err)
+}
+
+func (w *World) reusesKey(ctx context.Context) error {
+	if w.idemKey == "" {
+		return errors.New("no earlier transfer in this scenario to reuse the key of")
+	}
+	other := w.transferReq
+	other.Amount++
+	_, _ = w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.CreateInternalTransfer(ctx, other, w.idemKey)
+		return err
+	})
+	return nil // the Then step judges the refusal
+}
+
+func (w *World) sameTransfer(ctx context.Context) error {
+	return w.verify(ctx, check.SameOperation, params("what", "transfer"), check.Inputs{"first": w.transferRecs, "again": w.replayRecs})
 }
 
 // prepareTransfer fills the scenario's transfer request: the source
@@ -191,56 +213,54 @@ func (w *World) prepareTransfer(ctx context.Context, amount int64, which string)
 	return nil
 }
 
-// awaitTransfer polls the scenario's transfer until it has status want.
-func (w *World) awaitTransfer(ctx context.Context, want string) error {
+// awaitTransfer reads the scenario's transfer until it has status want.
+func (w *World) awaitTransfer(ctx context.Context, want, code string) error {
 	tr, err := need(w.transfer, "transfer", w.err)
 	if err != nil {
 		return err
 	}
-	return w.s.eventually(ctx, "transfer "+tr.ID, want, func(ctx context.Context) (string, string, error) {
+	return w.awaitStatus(ctx, "transfer", tr.ID, want, code, func(ctx context.Context) (string, error) {
 		got, err := w.s.cfg.Client.InternalTransfer(ctx, tr.ID)
 		if err != nil {
-			return "", "", err
+			return "", err
 		}
 		w.transfer = got
-		return got.Status, got.FailureReasonDescription, nil
+		return got.Status, nil
 	})
 }
 
-// balanceAgrees checks that the balance equals the balance_after of the
-// newest statement entry. Other scenarios may move money at the same time,
-// so the comparison counts only when the balance did not change while the
-// statement was read.
-func (s *Session) balanceAgrees(ctx context.Context, accountID string) error {
-	var lastErr error
+// balanceAgrees reads the balance, the newest statement entry and the
+// balance again, up to five rounds: other operations may move money
+// meanwhile, and only a round in which the balance held still counts.
+func (w *World) balanceAgrees(ctx context.Context) error {
+	s := w.s
+	if w.accountID == "" {
+		return errNoAccount
+	}
+	in := check.Inputs{}
+	var err error
 	for range 5 {
-		before, err := s.cfg.Client.Balance(ctx, accountID)
-		if err != nil {
-			return err
+		for _, part := range []struct {
+			role string
+			call func(context.Context) error
+		}{
+			{"before", func(ctx context.Context) error { _, err := s.cfg.Client.Balance(ctx, w.accountID); return err }},
+			{"statement", func(ctx context.Context) error {
+				_, err := s.cfg.Client.Statement(ctx, w.accountID, stone.StatementParams{Limit: 1})
+				return err
+			}},
+			{"after", func(ctx context.Context) error { _, err := s.cfg.Client.Balance(ctx, w.accountID); return err }},
+		} {
+			recs, cerr := w.call(ctx, part.call)
+			if cerr != nil {
+				return w.succeeded(ctx, recs, cerr)
+			}
+			in[part.role] = append(in[part.role], recs...)
 		}
-		page, err := s.cfg.Client.Statement(ctx, accountID, stone.StatementParams{Limit: 1})
-		if err != nil {
-			return err
+		if res := check.Run(check.BalanceAgrees, nil, in); res.OK {
+			break
 		}
-		after, err := s.cfg.Client.Balance(ctx, accountID)
-		if err != nil {
-			return err
-		}
-		if before.Balance != after.Balance {
-			continue // money moved meanwhile; look again
-		}
-		if len(page.Data) == 0 {
-			return fmt.Errorf("account %s has a balance of %d but an empty statement", accountID, after.Balance)
-		}
-		total := after.Balance + after.BlockedBalance
-		if newest := page.Data[0]; newest.BalanceAfter != total && newest.BalanceAfter != after.Balance {
-			lastErr = fmt.Errorf("balance is %d (blocked %d) but the newest statement entry %s ends at %d", after.Balance, after.BlockedBalance, newest.ID, newest.BalanceAfter)
-			continue
-		}
-		return nil
 	}
-	if lastErr == nil {
-		lastErr = errors.New("the balance kept changing while the statement was read")
-	}
-	return lastErr
+	err = w.verify(ctx, check.BalanceAgrees, nil, in)
+	return err
 }

@@ -4,55 +4,65 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
-func (s *Session) webhookSteps(add func(string, any)) {
-	add(`^the application receives webhooks$`, on(func(_ context.Context, _ *World) error {
-		if s.cfg.Inbox == nil {
-			why := s.cfg.NoInbox
-			if why == "" {
-				why = "no webhook receiver is configured"
-			}
-			return &BlockedError{Prereq: PrereqWebhooks, Cause: errors.New(why)}
+func webhookSteps() []Definition {
+	return []Definition{
+		step(kindEnsure, `^the application receives webhooks$`, func(w *World) any { return w.receivesWebhooks }),
+		step(kindCheck, `^a webhook "([^"]*)" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account)$`, func(w *World) any { return w.webhookArrives }),
+		step(kindCheck, `^Stone lists the webhook among those sent to the application$`, func(w *World) any { return w.webhookListed }),
+	}
+}
+
+func (w *World) receivesWebhooks(context.Context) error {
+	if w.s.cfg.Inbox == nil {
+		why := w.s.cfg.NoInbox
+		if why == "" {
+			why = "no webhook receiver is configured"
 		}
-		return nil
-	}))
-	add(`^a webhook "([^"]*)" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account)$`, onStrStr(func(ctx context.Context, w *World, eventType, what string) error {
-		id, err := w.subjectID(what)
-		if err != nil {
-			return err
+		return &BlockedError{Prereq: PrereqWebhooks, Cause: errors.New(why)}
+	}
+	return nil
+}
+
+// webhookArrives waits for the webhook, then judges its recorded delivery:
+// a delivery that never came is judged too (the check fails naming it).
+func (w *World) webhookArrives(ctx context.Context, eventType, what string) error {
+	id, err := w.subjectID(what)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, w.s.cfg.Wait)
+	defer cancel()
+	in := check.Inputs{}
+	d, aerr := w.s.cfg.Inbox.Await(wctx, eventType, id)
+	if aerr == nil {
+		w.webhook = &d.Record
+		in["webhook"] = []check.Record{d.Record}
+	}
+	if err := w.verify(ctx, check.WebhookReceived, params("event_type", eventType, "target_id", id), in); err != nil {
+		if aerr != nil {
+			return fmt.Errorf("%w: %v", err, aerr)
 		}
-		ctx, cancel := context.WithTimeout(ctx, s.cfg.Wait)
-		defer cancel()
-		wh, err := s.cfg.Inbox.Await(ctx, eventType, id)
-		if err != nil {
-			return err
-		}
-		if wh.ID == "" {
-			return fmt.Errorf("the %s webhook has no event id", eventType)
-		}
-		if wh.EventHappenedAt.IsZero() || wh.EventHappenedAt.After(s.cfg.Now().Add(time.Hour)) {
-			return fmt.Errorf("the %s webhook has no plausible event_happened_at", eventType)
-		}
-		w.webhookID = wh.ID
-		return nil
-	}))
-	add(`^Stone lists the webhook among those sent to the application$`, on(func(ctx context.Context, w *World) error {
-		if w.webhookID == "" {
-			return errors.New("no webhook was received in this scenario")
-		}
-		sent, err := s.cfg.Client.ApplicationWebhooks(ctx)
-		if err != nil {
-			return err
-		}
-		for _, x := range sent.Data {
-			if x.Webhook.ID == w.webhookID {
-				return nil
-			}
-		}
-		return fmt.Errorf("webhook %s is not among the %d Stone lists as sent", w.webhookID, len(sent.Data))
-	}))
+		return err
+	}
+	return nil
+}
+
+func (w *World) webhookListed(ctx context.Context) error {
+	if w.webhook == nil {
+		return errors.New("no webhook was received in this scenario")
+	}
+	recs, err := w.call(ctx, func(ctx context.Context) error {
+		_, err := w.s.cfg.Client.ApplicationWebhooks(ctx)
+		return err
+	})
+	if err := w.succeeded(ctx, recs, err); err != nil {
+		return err
+	}
+	return w.verify(ctx, check.WebhookListed, nil, check.Inputs{"webhook": {*w.webhook}, "listing": recs})
 }
 
 // subjectID is the id of the resource a scenario is about.

@@ -4,117 +4,140 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
+	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
 // World is the state of one scenario: what its When steps produced for its
-// Then steps to check. A new World is made for every scenario, so scenarios
-// never see each other's responses, even when run concurrently.
+// Then steps to check. Register makes one per scenario.
+//
+// Beside each typed result the World keeps the journal records of the
+// call that produced it: the Then steps judge those records with the
+// functions of package check, which is what an auditor reruns.
 type World struct {
 	s        *Session
 	id       string // the scenario's id in the plan
 	scenario string
 
-	err   error // the last API call's error, for "is refused" steps
-	token *stone.Token
+	err  error          // the last API call's error
+	last []check.Record // the last API call's records, for "is refused" steps
 
-	accounts  *stone.AccountPage
-	accountID string // the account the scenario is about
-	account   *stone.Account
-	balance   *stone.Balance
-	entries   []stone.StatementEntry
-	pages     int
+	token     *stone.Token
+	tokenRecs []check.Record
+
+	accounts     *stone.AccountPage
+	accountsRecs []check.Record
+	accountID    string // the account the scenario is about
+	account      *stone.Account
+	accountRecs  []check.Record
+	balance      *stone.Balance
+	balanceRecs  []check.Record
+	pageRecs     []check.Record
+	pageLimit    int64
 
 	consentLink     string
 	consentMetadata map[string]any
 	consent         *stone.ConsentResult
+	consentRecs     []check.Record
 
-	transferReq stone.InternalTransferRequest
-	idemKey     string
-	transfer    *stone.InternalTransfer
-	replay      *stone.InternalTransfer
-	dryRun      *stone.InternalTransfer
+	transferReq  stone.InternalTransferRequest
+	idemKey      string
+	transfer     *stone.InternalTransfer
+	transferRecs []check.Record // the creation
+	replayRecs   []check.Record
+	dryRunRecs   []check.Record
 
 	ted      *stone.ExternalTransfer
+	tedRecs  []check.Record
 	pix      *stone.OutboundPixPayment
+	pixRecs  []check.Record
 	brcode   *stone.BRCode
+	brRecs   []check.Record
 	pixKeyID string
-	check    *stone.PaymentDryRun
-	barcode  string
-	payment  *stone.Payment
-	invoice  *stone.BarcodePaymentInvoice
-	limits   *stone.InvoiceLimits
 
-	fees         *stone.FeePage
-	institutions []stone.Institution
+	dryCheck    *stone.PaymentDryRun
+	checkRecs   []check.Record
+	barcode     string
+	payment     *stone.Payment
+	paymentRecs []check.Record
+	invoice     *stone.BarcodePaymentInvoice
+	invoiceRecs []check.Record
+	limitsRecs  []check.Record
 
-	webhookID string
+	feesRecs         []check.Record
+	institutionsRecs []check.Record
+
+	webhook *check.Record
 }
 
-type worldKey struct{}
-
-func withWorld(ctx context.Context, w *World) context.Context {
-	return context.WithValue(ctx, worldKey{}, w)
+// call runs f, an API call, with a tape in its context and returns the
+// journal records it made (every attempt, a token request if one was
+// needed). They become the scenario's last call, for refusal checks.
+func (w *World) call(ctx context.Context, f func(context.Context) error) ([]check.Record, error) {
+	ctx, tape := check.WithTape(ctx)
+	err := f(ctx)
+	recs := tape.Records()
+	w.last, w.err = recs, err
+	return recs, err
 }
 
-var errNoWorld = errors.New("steps: no World in the context: register steps with steps.Register")
+// verify runs a check over recorded data, writes what it checked to the
+// evidence and returns its failure.
+func (w *World) verify(ctx context.Context, name string, p check.Params, in check.Inputs) error {
+	res := check.Run(name, p, in)
+	w.s.cfg.Evidence.Check(ctx, res)
+	return res.Err()
+}
 
-// The adapters below give each step its scenario's World (put in the
-// context by Register's Before hook) and keep handler signatures in the
-// shapes godog understands.
+// succeeded judges an action's call: the request must have succeeded. A
+// refusal is reported through the check, from the recorded response; an
+// error the records cannot show (nothing was sent, a body the client could
+// not decode) is returned as it is.
+func (w *World) succeeded(ctx context.Context, recs []check.Record, err error) error {
+	if !hasHTTP(recs) {
+		return err
+	}
+	if cerr := w.verify(ctx, check.Succeeded, nil, check.Inputs{"response": recs}); cerr != nil {
+		return cerr
+	}
+	return err
+}
 
-func on(f func(context.Context, *World) error) func(context.Context) error {
-	return func(ctx context.Context) error {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return errNoWorld
+func hasHTTP(recs []check.Record) bool {
+	for _, r := range recs {
+		if r.HTTP != nil {
+			return true
 		}
-		return f(ctx, w)
 	}
+	return false
 }
 
-func onInt(f func(context.Context, *World, int64) error) func(context.Context, int64) error {
-	return func(ctx context.Context, n int64) error {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return errNoWorld
+// persons picks the account owner's events of one action from records.
+func persons(recs []check.Record, action string) []check.Record {
+	var out []check.Record
+	for _, r := range recs {
+		if r.Person != nil && r.Person.Action == action {
+			out = append(out, r)
 		}
-		return f(ctx, w, n)
 	}
+	return out
 }
 
-func onStr(f func(context.Context, *World, string) error) func(context.Context, string) error {
-	return func(ctx context.Context, v string) error {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return errNoWorld
+// params builds check parameters from name, value pairs.
+func params(kv ...any) check.Params {
+	p := check.Params{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, _ := kv[i].(string)
+		switch v := kv[i+1].(type) {
+		case int64:
+			p[k] = strconv.FormatInt(v, 10)
+		default:
+			p[k] = fmt.Sprint(v)
 		}
-		return f(ctx, w, v)
 	}
-}
-
-func onIntStr(f func(context.Context, *World, int64, string) error) func(context.Context, int64, string) error {
-	return func(ctx context.Context, n int64, v string) error {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return errNoWorld
-		}
-		return f(ctx, w, n, v)
-	}
-}
-
-// apiError returns the last call's error as a *stone.Error, or explains why
-// it is not one.
-func (w *World) apiError() (*stone.Error, error) {
-	if w.err == nil {
-		return nil, errors.New("expected the request to be refused, but it succeeded")
-	}
-	var se *stone.Error
-	if !errors.As(w.err, &se) {
-		return nil, fmt.Errorf("expected an API error response, got: %w", w.err)
-	}
-	return se, nil
+	return p
 }
 
 // need fails with a readable message when a When step did not run or failed.
@@ -128,28 +151,10 @@ func need[T any](v *T, what string, lastErr error) (*T, error) {
 	return nil, fmt.Errorf("no %s: no step of this scenario produced one", what)
 }
 
-func onStrStr(f func(context.Context, *World, string, string) error) func(context.Context, string, string) error {
-	return func(ctx context.Context, a, b string) error {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return errNoWorld
-		}
-		return f(ctx, w, a, b)
-	}
-}
-
 // key is a fresh idempotency key, unique per run: the sandbox remembers
 // keys across runs.
 func (w *World) key() string {
 	return "homolog-" + w.s.cfg.RunID + "-" + w.s.cfg.NewID()
 }
 
-func onIntInt(f func(context.Context, *World, int64, int64) error) func(context.Context, int64, int64) error {
-	return func(ctx context.Context, a, b int64) error {
-		w, ok := ctx.Value(worldKey{}).(*World)
-		if !ok {
-			return errNoWorld
-		}
-		return f(ctx, w, a, b)
-	}
-}
+var errNoAccount = errors.New("no account: add \"Given the application's own account is known\" before this step")

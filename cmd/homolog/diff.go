@@ -25,6 +25,13 @@ func newDiffCmd(s streams) *cobra.Command {
 			if err != nil {
 				return &runner.ConfigError{Err: err}
 			}
+			// Each run's verdict with its scope first: "same" between two
+			// partial runs is not "same" between two homologations.
+			for i, dir := range args {
+				if v, err := evidence.BundleVerdict(dir); err == nil {
+					fmt.Fprintf(s.out, "%c  %s: Homologation %s\n", 'A'+i, dir, v)
+				}
+			}
 			if len(changes) == 0 {
 				fmt.Fprintln(s.out, "no differences")
 				return nil

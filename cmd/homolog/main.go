@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/openbank-homolog/homolog/runner"
 )
@@ -39,18 +40,23 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv})
+	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, interactive: isTerminal(os.Stdin)})
 	stop()
 	os.Exit(code)
 }
 
 // streams are the process's I/O, passed in so tests run the CLI in-process.
 type streams struct {
-	in     io.Reader
-	out    io.Writer
-	err    io.Writer
-	lookup func(string) (string, bool)
+	in          io.Reader
+	out         io.Writer
+	err         io.Writer
+	lookup      func(string) (string, bool)
+	interactive bool // in is a terminal a person types into
 }
+
+// isTerminal reports whether f is a terminal, not a pipe, a file or
+// /dev/null (a character device too, which a mode check would take for one).
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // exitError carries an exit code out of a cobra command.
 type exitError struct{ code int }
@@ -91,7 +97,7 @@ func newRoot(s streams) *cobra.Command {
 		SilenceErrors: true,
 		Version:       version(),
 	}
-	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
+	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newRecheckCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
 	return root
 }
 

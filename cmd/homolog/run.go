@@ -58,7 +58,7 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 			}
 			res, err := runner.Run(cmd.Context(), runner.Options{
 				Config:  cfg,
-				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in, Stderr: s.err},
+				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in, Stderr: s.err, Interactive: s.interactive},
 				Version: version(),
 			})
 			if err != nil {

@@ -42,7 +42,7 @@ Exit codes: 0 intact, 1 tampered, incomplete on disk or unsigned, 2 usage.`,
 					return &runner.ConfigError{File: pubPath, Field: "--public-key", Err: err}
 				}
 			}
-			v, err := evidence.Verify(args[0], pub)
+			v, err := evidence.VerifyWith(args[0], evidence.VerifyOptions{PublicKey: pub, Documented: runner.DocumentedTarget})
 			if errors.Is(err, evidence.ErrNotBundle) {
 				return &runner.ConfigError{File: args[0], Err: errors.New("not a bundle folder (expected a folder written by homolog run)")}
 			}
@@ -63,6 +63,9 @@ Exit codes: 0 intact, 1 tampered, incomplete on disk or unsigned, 2 usage.`,
 						mark = "FAIL"
 					}
 					fmt.Fprintf(s.out, "%s  %-10s %s\n", mark, c.Name, c.Detail)
+				}
+				if v.Verdict != "" {
+					fmt.Fprintf(s.out, "verdict   Homologation %s\n", v.Verdict)
 				}
 			}
 			if !v.OK() {

@@ -1,0 +1,132 @@
+package evidence
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Coverage is what a run covered. The verdict names it everywhere it
+// appears, because a reviewer reads one word: a bare PASSED is earned only
+// by the whole built-in script on the target's documented hosts. A
+// partial run, an edited script or a sandbox target pointed elsewhere
+// passes with the words partial, custom or not Stone's hosts beside it.
+type Coverage struct {
+	Target    string   `json:"target"`
+	Scenarios int      `json:"scenarios"`            // scenarios the run planned
+	Of        int      `json:"of"`                   // scenarios its script holds for the target
+	Filters   []string `json:"filters,omitempty"`    // what left scenarios out: "tags @stage-1", "fail-fast"...
+	Custom    []string `json:"custom,omitempty"`     // how the features differ from the built-in script
+	OffTarget []string `json:"off_target,omitempty"` // the target's hosts that Stone does not document for it
+}
+
+// Partial reports whether filters left some of the script's scenarios out.
+func (s *Coverage) Partial() bool { return s != nil && s.Scenarios < s.Of }
+
+// Words are the scope's qualifiers, joined; "" for a complete run of the
+// built-in script on the documented hosts.
+func (s *Coverage) Words() string {
+	if s == nil {
+		return ""
+	}
+	var parts []string
+	if s.Partial() {
+		p := fmt.Sprintf("partial: %d of %d scenarios", s.Scenarios, s.Of)
+		if len(s.Filters) > 0 {
+			p += " (" + strings.Join(s.Filters, ", ") + ")"
+		}
+		parts = append(parts, p)
+	}
+	if len(s.Custom) > 0 {
+		parts = append(parts, "custom script: "+customWords(s.Custom))
+	}
+	if len(s.OffTarget) > 0 {
+		parts = append(parts, fmt.Sprintf("not Stone's hosts: %s target at %s", s.Target, strings.Join(s.OffTarget, ", ")))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func customWords(diffs []string) string {
+	n := 0
+	for _, d := range diffs {
+		if d != reordered {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return "the feature files run in another order than homolog's built-in script"
+	case n == 1:
+		return "1 feature file differs from homolog's built-in script"
+	default:
+		return fmt.Sprintf("%d feature files differ from homolog's built-in script", n)
+	}
+}
+
+// Verdict is a marker (PASSED, FAILED, INCOMPLETE) with the scope's words.
+func Verdict(marker string, s *Coverage) string {
+	if w := s.Words(); w != "" {
+		return marker + " — " + w
+	}
+	return marker
+}
+
+const reordered = "the files run in another order"
+
+// CustomDiff says how the features a run used differ from the built-in
+// script, both in run order: each file changed, added or missing, and
+// whether the order differs. Nil means the built-in script, unchanged.
+func CustomDiff(run, builtin []HashedFile) []string {
+	want := map[string]string{}
+	for _, f := range builtin {
+		want[f.Path] = f.SHA256
+	}
+	got := map[string]string{}
+	var out []string
+	for _, f := range run {
+		got[f.Path] = f.SHA256
+		switch h, ok := want[f.Path]; {
+		case !ok:
+			out = append(out, f.Path+" added")
+		case h != f.SHA256:
+			out = append(out, f.Path+" changed")
+		}
+	}
+	for _, f := range builtin {
+		if _, ok := got[f.Path]; !ok {
+			out = append(out, f.Path+" missing")
+		}
+	}
+	if len(out) == 0 && !slices.EqualFunc(run, builtin, func(a, b HashedFile) bool { return a.Path == b.Path }) {
+		out = append(out, reordered)
+	}
+	return out
+}
+
+// OffTargetHosts lists the hosts of t that are not the ones documented
+// for its target (each of auth, API and consent site compared with its
+// own documented host), in order, without repeats.
+func OffTargetHosts(t, documented Target) []string {
+	var out []string
+	for _, pair := range [][2]string{{t.AuthURL, documented.AuthURL}, {t.APIURL, documented.APIURL}, {t.SiteURL, documented.SiteURL}} {
+		got, want := hostOf(pair[0]), hostOf(pair[1])
+		if got != want && !slices.Contains(out, got) {
+			out = append(out, got)
+		}
+	}
+	return out
+}
+
+// hostOf is a URL's host[:port] and, when not https, its scheme: an
+// http:// URL on Stone's host name is not Stone either.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	if u.Scheme != "https" {
+		return u.Scheme + "://" + u.Host
+	}
+	return u.Host
+}

@@ -1,0 +1,88 @@
+package runner
+
+import (
+	"io/fs"
+	"sort"
+
+	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/features"
+	"github.com/openbank-homolog/homolog/steps"
+	"github.com/openbank-homolog/homolog/stone"
+)
+
+// targetTags are the tag terms a target imposes on every plan, whatever
+// the user filters: production runs only the read-only smoke test, and
+// nothing that drives the simulator's test controls runs against Stone.
+func targetTags(target string) []string {
+	switch target {
+	case TargetProduction:
+		return []string{"@read-only", "~@simulator-only"}
+	case TargetSandbox:
+		return []string{"~@simulator-only"}
+	}
+	return nil
+}
+
+// planTags is the godog tag expression of a run: the user's filter
+// narrowed by what the target imposes.
+func planTags(user, target string) string {
+	tags := user
+	for _, term := range targetTags(target) {
+		tags = requireTag(tags, term)
+	}
+	return tags
+}
+
+// coverage says what a run will cover, for its verdict: how many of the
+// script's scenarios for this target the filters kept, whether the script
+// is homolog's own, and whether a Stone target's hosts are Stone's.
+func coverage(c Config, sc script, p *plan, target evidence.Target) (*evidence.Coverage, error) {
+	whole, err := parsePlan(sc, planTags("", c.Target), steps.Definitions())
+	if err != nil {
+		return nil, err
+	}
+	cov := &evidence.Coverage{Target: c.Target, Scenarios: len(p.byID), Of: len(whole.byID)}
+	if c.Tags != "" {
+		cov.Filters = append(cov.Filters, "tags "+c.Tags)
+	}
+	cov.Custom = evidence.CustomDiff(hashFeatures(sc), builtinFeatures())
+	if doc, ok := documentedTarget(c.Target); ok {
+		cov.OffTarget = evidence.OffTargetHosts(target, doc)
+	}
+	return cov, nil
+}
+
+// documentedTarget is where stone-api.md §1.1 says a Stone target lives.
+func documentedTarget(name string) (evidence.Target, bool) {
+	var e stone.Endpoints
+	switch name {
+	case TargetSandbox:
+		e = stone.SandboxEndpoints()
+	case TargetProduction:
+		e = stone.ProductionEndpoints()
+	default:
+		return evidence.Target{}, false
+	}
+	return evidence.Target{Name: name, AuthURL: e.AuthURL, APIURL: e.APIURL, SiteURL: e.SiteURL}, true
+}
+
+// DocumentedTarget is documentedTarget for verify, which judges a
+// bundle's hosts with this homolog's knowledge of Stone's, not the run's.
+func DocumentedTarget(name string) (evidence.Target, bool) { return documentedTarget(name) }
+
+// builtinFeatures hashes the script built into this homolog, in run order:
+// the manifest keeps them, so a bundle tells anywhere whether its script
+// was homolog's own.
+func builtinFeatures() []evidence.HashedFile {
+	names, _ := fs.Glob(features.FS, "*.feature")
+	sort.Strings(names)
+	var out []evidence.HashedFile
+	for _, n := range names {
+		data, err := fs.ReadFile(features.FS, n)
+		if err != nil {
+			continue
+		}
+		out = append(out, evidence.HashedFile{Path: n, SHA256: evidence.SHA256(data)})
+	}
+	return out
+}
