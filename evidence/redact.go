@@ -36,7 +36,10 @@ const (
 // so it folds into a stack buffer instead of allocating.
 func classifyKey[T string | []byte](k T) keyClass {
 	var buf [48]byte
-	n := 0
+	nk := buf[:0]
+	if len(k) > len(buf) {
+		nk = make([]byte, 0, len(k)) // a long name: rare, and still classified
+	}
 	for i := 0; i < len(k); i++ {
 		c := k[i]
 		switch {
@@ -45,13 +48,8 @@ func classifyKey[T string | []byte](k T) keyClass {
 		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
 		}
-		if n == len(buf) {
-			return keyPlain // no secret or document field has a name this long
-		}
-		buf[n] = c
-		n++
+		nk = append(nk, c)
 	}
-	nk := buf[:n]
 	switch string(nk) {
 	case "accesstoken", "refreshtoken", "idtoken", "clientsecret", "password", "privatekey",
 		"clientassertion", "assertion", "jwt", "token", "encryptedbody", "xstonechallengesolution":

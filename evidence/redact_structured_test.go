@@ -59,6 +59,7 @@ func TestRedactDocumentsInStructuredStrings(t *testing.T) {
 		{"document key in a query inside JSON", string(r.Body([]byte(`{"next":"/v1/x?cpf=12345678900&cursor=abc"}`))), []string{"12345678900"}, []string{"cursor=abc"}},
 		{"secret key in JSON inside a JSON string", string(r.Body([]byte(`{"meta":` + jsonString(`{"access_token":"opaque-secret-123456"}`) + `}`))), []string{"opaque-secret-123456"}, []string{"[redacted:"}},
 		{"secret key in JSON inside a form value", string(r.Body([]byte("payload=" + url.QueryEscape(`{"client_secret":"opaque-secret-123456"}`)))), []string{"opaque-secret-123456"}, []string{"[redacted:"}},
+		{"document under a long key", string(r.Body([]byte(`{"beneficiary_owner_document_number_as_registered_at_the_receita_federal":"12345678900"}`))), []string{"12345678900"}, []string{"***456789**"}},
 		{"document key in JSON inside a form value", string(r.Body([]byte("payload=" + url.QueryEscape(`{"document":"12345678900"}`)))), []string{"12345678900"}, []string{"***456789**"}},
 	}
 	for _, tt := range tests {

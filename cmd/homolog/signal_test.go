@@ -38,8 +38,8 @@ func TestSignalsEndARunLikeCtrlC(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := t.TempDir()
-			// Slow asynchronous steps, so the signal lands mid-run.
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte("simulator:\n  finish_after: 3s\n"), 0o644))
+			// Every API answer takes half a second, so the signal lands mid-run.
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte("simulator:\n  faults:\n    latency: 500ms\n"), 0o644))
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "HOMOLOG_TEST_RUN_MAIN=1", "HOMOLOG_TEST_ARGS=run --out "+dir)
