@@ -34,6 +34,9 @@ type Config struct {
 	Simulator   SimulatorConfig `yaml:"simulator"`
 	Features    FeaturesConfig  `yaml:"features"`
 	Tags        string          `yaml:"tags"`
+	Name        string          `yaml:"name"`      // a regular expression: only scenarios whose name matches
+	Lines       []string        `yaml:"lines"`     // FILE:LINE selections (homolog run's arguments)
+	FailFast    bool            `yaml:"fail_fast"` // stop at the first scenario that does not pass
 	Concurrency int             `yaml:"concurrency"`
 	Retries     int             `yaml:"retries"`
 	Timeout     Duration        `yaml:"timeout"`
