@@ -216,10 +216,13 @@ func wantError(t *testing.T, rec *httptest.ResponseRecorder, code int, typ strin
 }
 
 // withStore lets tests inspect accounts the application cannot see.
-func (e *env) store(fn func(st *store)) {
-	e.sim.mu.Lock()
-	defer e.sim.mu.Unlock()
-	fn(e.sim.st)
+func (e *env) store(fn func(st *book)) {
+	e.sim.book.Locked(func() { fn(e.sim.book) })
+}
+
+func accountIDByCode(st *book, code string) string {
+	a, _ := st.AccountByCode(code)
+	return a.ID
 }
 
 func mustJSON(t *testing.T, v any) string {

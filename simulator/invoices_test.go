@@ -31,7 +31,7 @@ func TestBoletoLifecycleSettled(t *testing.T) {
 		t.Fatalf("issued = %v", got)
 	}
 	info, err := parseBarcode(got.str("writable_line"), e.clock.Now())
-	if err != nil || info.barcode != got.str("barcode") || info.face != 2100 || dateString(info.expiration) != "2026-12-10" {
+	if err != nil || info.Barcode != got.str("barcode") || info.Face != 2100 || dateString(info.Expiration) != "2026-12-10" {
 		t.Fatalf("the boleto's own digits: %+v %v", info, err)
 	}
 	id := got.str("id")
