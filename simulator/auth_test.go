@@ -226,8 +226,10 @@ func TestAPIAuthentication(t *testing.T) {
 			// httptest.NewRequest sets no User-Agent, so absent means absent.
 			rec := e.do(http.MethodGet, "/api/v1/accounts", nil, tt.hdr)
 			got := wantError(t, rec, tt.status, tt.typ)
-			if tt.typ == "bad_request" && string(got.Reason) != `"User-Agent header is required"` {
-				t.Fatalf("reason = %s", got.Reason)
+			if tt.typ == "bad_request" {
+				if d := badRequestDetail(t, got); d.Error != "User-Agent header is required" || strings.Join(d.Path, ".") != "User-Agent" {
+					t.Fatalf("bad_request detail = %+v", d)
+				}
 			}
 		})
 	}

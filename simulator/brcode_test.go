@@ -39,6 +39,11 @@ func TestPixInvoiceDynamicQRPaidFromAnotherAccount(t *testing.T) {
 		!strings.HasPrefix(inv.str("qr_code_content"), "000201010212") || len(inv.str("transaction_id")) != 32 {
 		t.Fatalf("invoice = %v", inv)
 	}
+	// qr_code_image is the QR code of qr_code_content (§5.5); that Image
+	// draws a readable QR code of its content is internal/brcode's test.
+	if img, err := brcode.Image(inv.str("qr_code_content")); err != nil || inv.str("qr_code_image") != img {
+		t.Fatalf("qr_code_image %.60q is not the QR code of qr_code_content (%v)", inv.str("qr_code_image"), err)
+	}
 	dyn := e.call(http.MethodPost, "/api/v1/pix/outbound_pix_payments/brcodes", `{"brcode":"`+inv.str("qr_code_content")+`"}`, 200)
 	d := dyn.sub("dynamic")
 	if dyn.str("type") != "dynamic" || d.str("key") != e.fx.OwnPixKey || d.num("amount") != 2_500 || d.str("transaction_id") != inv.str("transaction_id") ||

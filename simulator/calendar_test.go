@@ -62,11 +62,40 @@ func TestFeesAndInstitutions(t *testing.T) {
 	wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/fees/wire", ""), 400, "validation")
 	wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.ThirdPartyAccountID+"/fees", ""), 403, "unauthorized")
 
+	lists := map[string]map[string]institution{}
 	for _, ctx := range []string{"", "?context=str", "?context=spi", "?context=all"} {
 		l := decode[[]institution](t, e.do(http.MethodGet, "/api/v1/institutions"+ctx, nil, nil))
 		if len(l) < 15 {
 			t.Fatalf("institutions%s = %d", ctx, len(l))
 		}
+		lists[ctx] = map[string]institution{}
+		for _, in := range l {
+			lists[ctx][in.ISPBCode] = in
+		}
+	}
+	// §4: str lists TED participants, spi PIX participants; the seed has
+	// some of each that the other list leaves out.
+	if len(lists[""]) != len(lists["?context=str"]) || len(lists["?context=all"]) <= len(lists["?context=str"]) || len(lists["?context=all"]) <= len(lists["?context=spi"]) {
+		t.Fatalf("list sizes: default %d, str %d, spi %d, all %d", len(lists[""]), len(lists["?context=str"]), len(lists["?context=spi"]), len(lists["?context=all"]))
+	}
+	spiOnly, strOnly := 0, 0
+	for ispb, in := range lists["?context=all"] {
+		_, str := lists["?context=str"][ispb]
+		_, spi := lists["?context=spi"][ispb]
+		switch {
+		case spi != in.SPIParticipant || (!str && !spi):
+			t.Errorf("%s (%s): spi_participant %v, in str %v, in spi %v", ispb, in.Name, in.SPIParticipant, str, spi)
+		case spi && !str:
+			spiOnly++
+			if in.NumberCode != nil {
+				t.Errorf("SPI-only %s has a bank number %q", ispb, *in.NumberCode)
+			}
+		case str && !spi:
+			strOnly++
+		}
+	}
+	if spiOnly == 0 || strOnly == 0 {
+		t.Fatalf("%d SPI-only and %d STR-only institutions: context=spi and context=str must differ both ways", spiOnly, strOnly)
 	}
 	for code, ispb := range map[string]string{"077": "00416968", "00360305": "00360305", "260": "18236120", "001": "00000000"} {
 		if in := decode[institution](t, e.do(http.MethodGet, "/api/v1/institutions/"+code, nil, nil)); in.ISPBCode != ispb || !in.SPIParticipant {

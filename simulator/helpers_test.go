@@ -200,6 +200,17 @@ type apiError struct {
 	Type   string          `json:"type"`
 	Path   string          `json:"path"`
 	Reason json.RawMessage `json:"reason"`
+	Errors []fieldError    `json:"errors"` // bad_request details (§6)
+}
+
+// badRequestDetail is the one {error, path} of a bad_request, which §6
+// puts under errors, never under reason.
+func badRequestDetail(t *testing.T, e apiError) fieldError {
+	t.Helper()
+	if len(e.Errors) != 1 || len(e.Reason) != 0 {
+		t.Fatalf("bad_request errors %+v, reason %s: want one entry under errors and no reason", e.Errors, e.Reason)
+	}
+	return e.Errors[0]
 }
 
 func wantError(t *testing.T, rec *httptest.ResponseRecorder, code int, typ string) apiError {

@@ -53,8 +53,8 @@ func TestIdempotencyKeyScopeAndLength(t *testing.T) {
 
 	long := strings.Repeat("k", 73)
 	got := wantError(t, e.api(http.MethodPost, "/api/v1/internal_transfers", body, idemHeader, long), 431, "bad_request")
-	if string(got.Reason) != `"x-stone-idempotency-key longer than 72 characters"` {
-		t.Fatalf("431 reason = %s", got.Reason)
+	if d := badRequestDetail(t, got); d.Error != "longer than 72 characters" || strings.Join(d.Path, ".") != "x-stone-idempotency-key" {
+		t.Fatalf("431 detail = %+v", d)
 	}
 	e.createTransfer(body, idemHeader, strings.Repeat("k", 72))
 

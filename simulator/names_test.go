@@ -88,7 +88,7 @@ type pixInvoice struct {
 	Amount             int64   `json:"amount"`
 	PaidAt             *string `json:"paid_at"`
 	QRCodeContent      string  `json:"qr_code_content"`
-	QRCodeImage        *string `json:"qr_code_image"`
+	QRCodeImage        string  `json:"qr_code_image"`
 	InboundPixPayments []struct {
 		ID     string `json:"id"`
 		Amount int64  `json:"amount"`

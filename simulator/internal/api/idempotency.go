@@ -57,8 +57,10 @@ func (id *Idempotency) Wrap(next Handler) Handler {
 			return
 		}
 		if utf8.RuneCountInString(key) > maxIdempotencyKeyLen {
+			// Stone documents the 431 without a body; it is answered as a
+			// bad_request, whose details go under errors (§6).
 			JSON(http.StatusRequestHeaderFieldsTooLarge, Error{Type: "srn:error:bad_request",
-				Reason: "x-stone-idempotency-key longer than 72 characters"}).Write(w)
+				Errors: []FieldError{{Error: "longer than 72 characters", Path: []string{"x-stone-idempotency-key"}}}}).Write(w)
 			return
 		}
 		body, err := io.ReadAll(r.Body)

@@ -68,7 +68,10 @@ func Err(status int, code string) Reply {
 // stone-api.md §6 puts bad_request details; path names the part of the
 // request at fault (none for the body as a whole).
 func BadRequest(msg string, path ...string) Reply {
-	return JSON(http.StatusBadRequest, Error{Type: "srn:error:bad_request", Reason: msg})
+	if path == nil {
+		path = []string{}
+	}
+	return JSON(http.StatusBadRequest, Error{Type: "srn:error:bad_request", Errors: []FieldError{{Error: msg, Path: path}}})
 }
 
 // Validation is 400 srn:error:validation with every problem found.

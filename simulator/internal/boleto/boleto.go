@@ -369,6 +369,13 @@ func (is *Issuer) handlePay(w http.ResponseWriter, r *http.Request, c *api.Call)
 // handleExport is GET /api/v1/exports/barcode_payment_invoices/{id}: the
 // boleto as a small, valid PDF (one page of text: beneficiary, payer,
 // amount, dates, writable line and barcode digits).
+//
+// stone-api-families.md §7.5: the reference page is titled "Gerar PDF
+// Boleto" but shows 200 application/json with an empty {} body. The PDF of
+// stone-api.md §5.7 is kept: the page's own title and path say PDF, its {}
+// is a placeholder that carries nothing a client could use, and Stone's
+// other export (the Pix receipt) was changed from JSON to application/pdf in
+// 2021 (stone-api-families.md §2), which is the most recent word on exports.
 func (is *Issuer) handleExport(w http.ResponseWriter, r *http.Request, c *api.Call) {
 	var pdf []byte
 	var rp api.Reply

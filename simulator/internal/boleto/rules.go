@@ -159,10 +159,10 @@ func readBoletoParty(c api.Fields, payer bool) *Party {
 	if dt := strings.ToLower(c.Str("document_type", false)); dt != "" && dt != p.DocumentType {
 		c.Add("does not match the document", "document_type")
 	}
+	// trade_name is optional for every payer, a company's too: §5.7 marks
+	// no customer field with *, and a company without a trade name exists.
 	if tn := c.Str("trade_name", false); tn != "" {
 		p.TradeName = &tn
-	} else if payer && p.DocumentType == "cnpj" {
-		c.Add("can't be blank for a company (CNPJ) payer", "trade_name")
 	}
 	if c.Has("address") {
 		c.Object("address", false)

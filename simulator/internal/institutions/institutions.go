@@ -1,6 +1,14 @@
 // Package institutions is the simulator's directory of Brazil's payment
 // institutions, seeded from institutions.json, and GET
 // /api/v1/institutions[/{code}] (stone-api.md §4).
+//
+// The seed has three kinds of participant, so that context=str and
+// context=spi give different lists, as at Stone (§4): banks in both the STR
+// (TED; they have a bank number) and the SPI (PIX); STR-only ones (BNDES and
+// Rabobank take TEDs but offer no PIX); and SPI-only payment institutions
+// without a bank number, which only PIX reaches (number_code null). The two
+// SPI-only institutions are made up for the simulator (their ISPBs belong to
+// nobody real); every other entry is a real institution's public data.
 package institutions
 
 import (

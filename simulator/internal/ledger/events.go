@@ -33,7 +33,11 @@ func (b *Book) Events() []*Event { return b.events }
 
 // EntrySnapshot is a statement entry as webhook target_data: the entry's
 // JSON plus its account_id, which §7 says target_data always carries (the
-// statement endpoint leaves it out, being scoped to one account).
+// statement endpoint leaves it out, being scoped to one account). The docs
+// contradict "always" only for payment-link and sign-up events
+// (stone-api-families.md §7.2), families the simulator does not serve; for
+// the ones it does the webhook page's rule and its examples agree, so it is
+// followed. consent_requested keeps the account object of the docs' example.
 func EntrySnapshot(e *Entry) json.RawMessage {
 	var m map[string]any
 	if err := json.Unmarshal(api.Snapshot(e), &m); err != nil || m == nil {

@@ -169,6 +169,11 @@ func (req *request) resolveInstitution(dir *institutions.Directory) (api.Reply, 
 	if !ok {
 		return api.Unprocessable("target_institution_not_found", "no institution has ISPB or bank number "+req.instCode), false
 	}
+	if !in.STRParticipant {
+		// A TED travels through the STR: an SPI-only institution (§4,
+		// context=str leaves it out) can only be paid by PIX.
+		return api.Unprocessable("target_institution_not_found", "institution "+req.instCode+" is not an STR participant: pay it by PIX"), false
+	}
 	if in.ISPBCode == ledger.StoneISPB {
 		return api.Unprocessable("target_institution_not_allowed",
 			"a TED from a Stone account to a Stone account is not allowed: use POST /api/v1/internal_transfers"), false

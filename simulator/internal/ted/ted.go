@@ -206,7 +206,9 @@ func (t *TEDs) returnedWith(tg target) string {
 }
 
 // handle accepts a TED (202) after validating the body, the institution (not
-// Stone) and the schedule; a dry run answers the TED as it would be.
+// Stone) and the schedule; a dry run answers the TED as it would be, also
+// with 202: Stone's TED dry-run page says 202 (stone-api.md §5.2), unlike
+// the internal transfer's, which says 200 (§5.1).
 func (t *TEDs) handle(dry bool) api.Handler {
 	return func(w http.ResponseWriter, r *http.Request, c *api.Call) {
 		req, rp, ok := decodeRequest(r)
@@ -230,7 +232,7 @@ func (t *TEDs) handle(dry bool) api.Handler {
 			tr.AccountID, tr.Amount, tr.CreatedAt, tr.CreatedBy = src.ID, req.amount, api.TS(now), c.SubjectID()
 			tr.Fee = t.book.FeeAmount(src.ID, "external_transfer")
 			if dry {
-				return api.JSON(http.StatusOK, t.ops.DryRun(tr, c.ClientID, now))
+				return api.JSON(http.StatusAccepted, t.ops.DryRun(tr, c.ClientID, now))
 			}
 			tr.ID = t.book.NewID()
 			t.ops.Add(tr)
