@@ -90,7 +90,7 @@ type env struct {
 func newEnv(t *testing.T, mods ...func(*Options)) *env {
 	t.Helper()
 	clock := newClock()
-	opts := Options{Now: clock.Now, NewID: counterIDs(), SigningKey: testKeys(t)[0]}
+	opts := Options{Now: clock.Now, NewID: counterIDs(), SigningKey: testKeys(t)[0], BaseURL: "http://" + testHost}
 	for _, m := range mods {
 		m(&opts)
 	}

@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -80,6 +81,18 @@ type Options struct {
 	Logf           func(format string, args ...any)
 	Faults         Faults       // injected failures; zero value = none
 	HTTPClient     *http.Client // delivers webhooks; nil → a client with a 10 s timeout
+	// BaseURL is where clients reach the simulator ("http://sim.example:8080"),
+	// when that is not the address Start listens on (a proxy, a container,
+	// 0.0.0.0). Client assertions may name its realm, the realm of the
+	// address Start listens on, or Stone's sandbox realm as audience; never
+	// whatever Host header a caller sends.
+	BaseURL string
+	// NoControls leaves out the /_sim/ test controls: they answer 404.
+	NoControls bool
+	// ReadTimeout bounds reading one request, body included, on the server
+	// Start runs, so a body that trickles in cannot hold a connection;
+	// 0 → 30 s. IdleTimeout closes a keep-alive connection left idle; 0 → 2 min.
+	ReadTimeout, IdleTimeout time.Duration
 }
 
 // Faults configures failures injected before a request is routed (see
@@ -173,7 +186,13 @@ func New(opts Options) (*Simulator, error) {
 	}
 	s.book = ledger.New(ledger.Options{Now: opts.Now, NewID: opts.NewID, Step: step})
 	idem := api.NewIdempotency()
-	s.keycloak = keycloak.New(keycloak.Options{Book: s.book, Key: s.key, Logf: opts.Logf})
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("simulator: base URL %q must be an http(s) URL with a host and no path", opts.BaseURL)
+		}
+	}
+	s.keycloak = keycloak.New(keycloak.Options{Book: s.book, Key: s.key, Realms: s.realms, Logf: opts.Logf})
 	s.ops = approvals.New(approvals.Options{Book: s.book, ApprovalExpiry: expiry})
 	s.transfers = transfer.New(transfer.Options{Book: s.book, Ops: s.ops, Idempotency: idem})
 	if s.teds, err = ted.New(ted.Options{Book: s.book, Ops: s.ops, Idempotency: idem, Institutions: s.dir}); err != nil {
@@ -189,7 +208,7 @@ func New(opts Options) (*Simulator, error) {
 	}
 	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf})
 
-	m := api.NewMux(s.keycloak.Authenticate, true)
+	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)
 	s.dir.Routes(m)
 	s.book.Routes(m, s.ops.ScheduledFrom)
@@ -206,6 +225,19 @@ func New(opts Options) (*Simulator, error) {
 	m.Handle("GET /_sim/clients/{id}/fixtures", s.handleFixtures)
 	s.mux = m
 	return s, nil
+}
+
+// realms are the simulator's own realm URLs: Options.BaseURL's, then the
+// address Start listens on (when it is one a client can name).
+func (s *Simulator) realms() []string {
+	var out []string
+	if s.opts.BaseURL != "" {
+		out = append(out, strings.TrimSuffix(s.opts.BaseURL, "/")+keycloak.RealmPath)
+	}
+	if u := s.URL(); u != "" {
+		out = append(out, u+keycloak.RealmPath)
+	}
+	return out
 }
 
 // Handler is the simulator as an http.Handler (the Simulator itself).
@@ -269,7 +301,16 @@ func (s *Simulator) Start(addr string) error {
 	if err != nil {
 		return fmt.Errorf("simulator: start: %w", err)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	read, idle := s.opts.ReadTimeout, s.opts.IdleTimeout
+	if read <= 0 {
+		read = 30 * time.Second
+	}
+	if idle <= 0 {
+		idle = 2 * time.Minute
+	}
+	// No WriteTimeout: POST /_sim/webhooks/flush legitimately waits for
+	// slow receivers, and answers are small enough for any reader.
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: min(read, 10*time.Second), ReadTimeout: read, IdleTimeout: idle}
 	s.srv, s.ln = srv, ln
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -25,9 +25,14 @@ const clockLeeway = 60 * time.Second
 // (client assertion or consent JWT) and returns its claims. Claims are checked
 // by the callers, which know which ones apply and can name them in the error.
 func VerifyClientJWT(raw string, key *rsa.PublicKey) (jwt.MapClaims, error) {
-	alg, err := jwtAlg(raw)
+	alg, crit, err := jwtHeader(raw)
 	if err != nil {
 		return nil, err
+	}
+	// RFC 7515 §4.1.11: a recipient must refuse a JWS whose "crit" names
+	// extensions it does not understand, and this server understands none.
+	if crit != nil {
+		return nil, fmt.Errorf(`header "crit" %s names extensions this server does not process (RFC 7515 §4.1.11): leave "crit" out`, crit)
 	}
 	// Only RS256: Stone documents nothing else, and accepting "none" or an
 	// HMAC keyed with the public key are the classic JWT forgeries.
@@ -43,24 +48,26 @@ func VerifyClientJWT(raw string, key *rsa.PublicKey) (jwt.MapClaims, error) {
 	return claims, nil
 }
 
-// jwtAlg reads the header before verification so the error can say which
-// algorithm was refused rather than a generic signature failure.
-func jwtAlg(raw string) (string, error) {
+// jwtHeader reads the header before verification so the error can say which
+// algorithm was refused rather than a generic signature failure; crit is the
+// raw "crit" member, nil when absent.
+func jwtHeader(raw string) (alg string, crit json.RawMessage, err error) {
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
-		return "", errors.New("is not a compact JWT (header.payload.signature)")
+		return "", nil, errors.New("is not a compact JWT (header.payload.signature)")
 	}
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "="))
 	if err != nil {
-		return "", errors.New("header is not base64url")
+		return "", nil, errors.New("header is not base64url")
 	}
 	var h struct {
-		Alg string `json:"alg"`
+		Alg  string          `json:"alg"`
+		Crit json.RawMessage `json:"crit"`
 	}
 	if err := json.Unmarshal(b, &h); err != nil {
-		return "", errors.New("header is not a JSON object")
+		return "", nil, errors.New("header is not a JSON object")
 	}
-	return h.Alg, nil
+	return h.Alg, h.Crit, nil
 }
 
 // ClaimString returns a string claim; present reports whether it exists at all.

@@ -44,15 +44,21 @@ const (
 type Options struct {
 	Book *ledger.Book
 	Key  *rsa.PrivateKey // signs access tokens
-	Logf func(format string, args ...any)
+	// Realms are the simulator's own realm URLs as configured (its base URL's
+	// realm), read at each request since Start learns the address late.
+	// With Stone's sandbox realm they are the audiences an assertion may
+	// name; the Host header a caller sends is never one of them.
+	Realms func() []string
+	Logf   func(format string, args ...any)
 }
 
 // Keycloak issues and checks access tokens.
 type Keycloak struct {
-	book *ledger.Book
-	key  *rsa.PrivateKey
-	kid  string
-	logf func(format string, args ...any)
+	book   *ledger.Book
+	key    *rsa.PrivateKey
+	kid    string
+	realms func() []string
+	logf   func(format string, args ...any)
 
 	// jtiMu guards jtis: the assertion ids each client has used, until they
 	// expire (a replayed assertion is refused).
@@ -62,7 +68,11 @@ type Keycloak struct {
 
 // New returns a server signing with opts.Key.
 func New(opts Options) *Keycloak {
-	return &Keycloak{book: opts.Book, key: opts.Key, kid: Thumbprint(&opts.Key.PublicKey), logf: opts.Logf,
+	realms := opts.Realms
+	if realms == nil {
+		realms = func() []string { return nil }
+	}
+	return &Keycloak{book: opts.Book, key: opts.Key, kid: Thumbprint(&opts.Key.PublicKey), realms: realms, logf: opts.Logf,
 		jtis: map[string]map[string]time.Time{}}
 }
 
@@ -143,20 +153,29 @@ func (k *Keycloak) handleToken(w http.ResponseWriter, r *http.Request, c *api.Ca
 		oauthErr(http.StatusUnauthorized, "invalid_client", fmt.Sprintf("unknown client_id %q", clientID)).Write(w)
 		return
 	}
-	realm := RealmURL(r)
+	own := k.realms()
 	claims, err := VerifyClientJWT(f.Get("client_assertion"), pub)
 	if err == nil {
-		err = checkAssertion(claims, clientID, realm, c.Now)
+		err = checkAssertion(claims, clientID, own, c.Now)
 	}
 	if err != nil {
 		oauthErr(http.StatusUnauthorized, "invalid_client", "client_assertion: "+err.Error()).Write(w)
 		return
 	}
-	k.issueToken(w, r, c, clientID, subject, realm, claims)
+	// The issuer is the simulator's own realm; before any is configured (a
+	// bare handler under httptest) the one the caller addressed, which
+	// names nothing the caller could not already choose.
+	iss := RealmURL(r)
+	if len(own) > 0 {
+		iss = own[0]
+	}
+	k.issueToken(w, r, c, clientID, subject, iss, claims)
 }
 
 // checkAssertion applies Keycloak's checks plus the documented Stone claims.
-func checkAssertion(c jwt.MapClaims, clientID, realm string, now time.Time) error {
+// The audience is a configured realm (or its token endpoint): Stone's
+// sandbox realm, or one of the simulator's own.
+func checkAssertion(c jwt.MapClaims, clientID string, own []string, now time.Time) error {
 	for _, name := range []string{"iss", "sub"} {
 		if err := RequireEqual(c, name, clientID); err != nil {
 			return err
@@ -181,7 +200,10 @@ func checkAssertion(c jwt.MapClaims, clientID, realm string, now time.Time) erro
 			return err
 		}
 	}
-	accepted := []string{realm, SandboxRealmURL, realm + tokenSuffix, SandboxRealmURL + tokenSuffix}
+	var accepted []string
+	for _, realm := range append(own, SandboxRealmURL) {
+		accepted = append(accepted, realm, realm+tokenSuffix)
+	}
 	if err := AudienceIn(c, accepted); err != nil {
 		return err
 	}
