@@ -131,12 +131,13 @@ func nullable(key, v string) any {
 //     what `homolog simulate` prints), independent of timing;
 //   - otherwise (not Started, as under httptest, or listening on 0.0.0.0 or
 //     [::], which no client can follow): the scheme and host callers last
-//     used for a webhook or fault endpoint (setting a webhook URL,
-//     inspecting, flushing: what a client expecting webhooks has done);
+//     used for a /_sim/ control (the simulator observes every one) or the
+//     discovery and inspection endpoints (setting a webhook URL, inspecting,
+//     flushing: what a client expecting webhooks has done);
 //   - before any such call: http://localhost.
 //
-// It never calls Simulator.URL: rounds run it under the store lock, and
-// Close, holding the server lock, waits for rounds (stop).
+// It never calls Simulator.URL: rounds run it under the book's lock, and
+// Close, holding the server lock, waits for rounds (Stop).
 func (h *Hooks) baseURL() string {
 	if u := h.started.Load(); u != nil {
 		if host, _, err := net.SplitHostPort(strings.TrimPrefix(*u, "http://")); err == nil {
