@@ -113,13 +113,13 @@ type OwnerConfig struct {
 // FixturesConfig names what already exists in Stone's sandbox for the
 // application; the simulator supplies its own.
 type FixturesConfig struct {
-	OwnAccountID       string           `yaml:"own_account_id"`
-	ConsentedAccountID string           `yaml:"consented_account_id"`
-	TransferTargets    []string         `yaml:"transfer_targets"`
-	TEDTarget          *TEDTargetConfig `yaml:"ted_target"`
-	PixKey             string           `yaml:"pix_key"`
-	StaticBRCode       string           `yaml:"static_brcode"`
-	Barcodes           BarcodesConfig   `yaml:"barcodes"`
+	OwnAccountID       string           `yaml:"own_account_id,omitempty"`
+	ConsentedAccountID string           `yaml:"consented_account_id,omitempty"`
+	TransferTargets    []string         `yaml:"transfer_targets,omitempty"`
+	TEDTarget          *TEDTargetConfig `yaml:"ted_target,omitempty"`
+	PixKey             string           `yaml:"pix_key,omitempty"`
+	StaticBRCode       string           `yaml:"static_brcode,omitempty"`
+	Barcodes           BarcodesConfig   `yaml:"barcodes,omitempty"`
 }
 
 // TEDTargetConfig is a bank account at another institution for TEDs.
@@ -135,8 +135,8 @@ type TEDTargetConfig struct {
 
 // BarcodesConfig names test boletos in the sandbox.
 type BarcodesConfig struct {
-	Payable string `yaml:"payable"`
-	Paid    string `yaml:"paid"`
+	Payable string `yaml:"payable,omitempty"`
+	Paid    string `yaml:"paid,omitempty"`
 }
 
 // WebhooksConfig is where the run listens for Stone's webhooks. Against

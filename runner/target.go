@@ -52,19 +52,7 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 		if err != nil {
 			return nil, err
 		}
-		eps := stone.SandboxEndpoints()
-		if c.Target == TargetProduction {
-			eps = stone.ProductionEndpoints()
-		}
-		if c.Endpoints.AuthURL != "" {
-			eps.AuthURL = c.Endpoints.AuthURL
-		}
-		if c.Endpoints.APIURL != "" {
-			eps.APIURL = c.Endpoints.APIURL
-		}
-		if c.Endpoints.SiteURL != "" {
-			eps.SiteURL = c.Endpoints.SiteURL
-		}
+		eps := TargetEndpoints(c)
 		t := &target{
 			name: c.Target, endpoints: eps, clientID: c.Client.ID, key: key,
 			fixtures: configFixtures(c),
@@ -80,6 +68,25 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 		return t, nil
 	}
 	return nil, c.fieldErr("target", "unknown target %q", c.Target)
+}
+
+// TargetEndpoints are the URLs a sandbox or production plan talks to:
+// Stone's documented hosts, each overridden by the plan's endpoints key.
+func TargetEndpoints(c Config) stone.Endpoints {
+	eps := stone.SandboxEndpoints()
+	if c.Target == TargetProduction {
+		eps = stone.ProductionEndpoints()
+	}
+	if c.Endpoints.AuthURL != "" {
+		eps.AuthURL = c.Endpoints.AuthURL
+	}
+	if c.Endpoints.APIURL != "" {
+		eps.APIURL = c.Endpoints.APIURL
+	}
+	if c.Endpoints.SiteURL != "" {
+		eps.SiteURL = c.Endpoints.SiteURL
+	}
+	return eps
 }
 
 // configFixtures are the fixtures scenarios.yaml names.

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -38,10 +39,11 @@ func startSandbox(t *testing.T, redirectURI string, extraPlan string) *sandbox {
 	sb := &sandbox{dir: dir, clientID: uuid.NewString()}
 	ctx, cancel := context.WithCancel(context.Background())
 	lines := &lineBuffer{lines: make(chan string, 8)}
+	stderr := &syncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--client", sb.clientID + "=" + filepath.Join(dir, "keys", "public.pem"), "--redirect-uri", redirectURI},
-			streams{in: strings.NewReader(""), out: lines, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+			streams{in: strings.NewReader(""), out: lines, err: stderr, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	select {
@@ -49,8 +51,24 @@ func startSandbox(t *testing.T, redirectURI string, extraPlan string) *sandbox {
 	case code := <-done:
 		t.Fatalf("simulate exited with %d", code)
 	}
+	// simulate prints the client's fixtures as a scenarios.yaml block,
+	// ready to paste: the plan below pastes it.
+	var fixtures strings.Builder
+	for i := 0; !strings.Contains(stderr.String(), "        paid:"); i++ {
+		require.Less(t, i, 500, "simulate printed no fixtures block:\n%s", stderr.String())
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, block, _ := strings.Cut(stderr.String(), "\nfixtures:\n")
+	fixtures.WriteString("fixtures:\n")
+	for _, l := range strings.SplitAfter(block, "\n") {
+		if !strings.HasPrefix(l, " ") {
+			break
+		}
+		fixtures.WriteString(l)
+	}
+	require.Contains(t, fixtures.String(), "own_account_id:")
 	plan := fmt.Sprintf("target: sandbox\nclient: {id: %s, private_key_file: keys/private.pem, redirect_uri: %q}\n"+
-		"endpoints: {auth_url: %q, api_url: %q, site_url: %q}\nowner: {wait: 20s, poll: 50ms}\n%s", sb.clientID, redirectURI, sb.base, sb.base, sb.base, extraPlan)
+		"endpoints: {auth_url: %q, api_url: %q, site_url: %q}\nowner: {wait: 20s, poll: 50ms}\n%s%s", sb.clientID, redirectURI, sb.base, sb.base, sb.base, extraPlan, fixtures.String())
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte(plan), 0o644))
 	return sb
 }
@@ -125,6 +143,24 @@ func (sb *sandbox) runPerson(t *testing.T, interactive bool, person func(line st
 	wg.Wait()
 	close(typed)
 	return code, seen.String() + errb.String()
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 type writerFunc func([]byte) (int, error)
@@ -209,6 +245,15 @@ func TestNobodyAtTheKeyboard(t *testing.T) {
 	assert.Regexp(t, `ok +Authenticate › Obtain an access token`, out)
 	assert.Regexp(t, `BLOCKED +Request the account owner's consent › The owner approves the consent request\n +needs the account owner`, out)
 	assert.Contains(t, out, "no terminal")
+}
+
+// TestPastedFixturesRunTheSandboxScript: the fixtures block simulate
+// prints, pasted into a sandbox plan, is enough for the reads and the
+// transactions that need no owner.
+func TestPastedFixturesRunTheSandboxScript(t *testing.T) {
+	sb := startSandbox(t, "https://partner.example/cb", "")
+	code, out := sb.runPerson(t, false, func(string, io.Writer) {}, "--tags", "@stage-2,@ted")
+	assert.Equal(t, 0, code, out)
 }
 
 // TestRerunInPart: FILE:LINE and --name choose scenarios; the verdict is

@@ -92,6 +92,9 @@ closed after 2 min, so a client trickling its body cannot hold one forever.`,
 			for _, fx := range registered {
 				fmt.Fprintf(s.err, "client %s:\n", fx.ClientID)
 				_ = enc.Encode(fx)
+				if block, err := runner.FixturesYAML(fx); err == nil {
+					fmt.Fprintf(s.err, "# for a sandbox plan pointed at this simulator (target: sandbox, client.id: %s,\n# endpoints: {auth_url, api_url, site_url}: %s), paste into scenarios.yaml:\n%s", fx.ClientID, sim.URL(), block)
+				}
 			}
 			if len(registered) == 0 {
 				fmt.Fprintln(s.err, "no client registered: pass --client CLIENT_ID=PUBLIC_KEY.pem to accept assertions")
