@@ -79,7 +79,7 @@ type EndpointsConfig struct {
 
 // SimulatorConfig tunes the embedded simulator.
 type SimulatorConfig struct {
-	FinishAfter Duration     `yaml:"finish_after"` // how long an approved transfer takes to finish
+	FinishAfter Duration     `yaml:"finish_after"` // how long each asynchronous step takes; 0 (the default) = at once
 	Faults      FaultsConfig `yaml:"faults"`       // injected failures, off by default
 }
 

@@ -155,7 +155,7 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 	}
 	f := c.Simulator.Faults
 	sim, err := simulator.New(simulator.Options{
-		FinishAfter: time.Duration(c.Simulator.FinishAfter),
+		FinishAfter: finishAfter(c.Simulator.FinishAfter),
 		Faults: simulator.Faults{
 			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
 			UnavailableRate: f.UnavailableRate, DropRate: f.DropRate, RetryAfter: time.Duration(f.RetryAfter), Paths: f.Paths,
@@ -183,6 +183,18 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc, Evidence: ev}
 	}
 	return t, nil
+}
+
+// finishAfter is the simulator's step delay for a plan's finish_after:
+// 0 means immediate, as a user reads it, so the run never sits out a
+// wall-clock delay (each asynchronous step still passes through its
+// documented intermediate states: the simulator settles what is due on
+// the next request). The simulator's own zero means its 100 ms default.
+func finishAfter(d Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return time.Duration(d)
 }
 
 // LoadKey reads the partner's private key from the file or environment
