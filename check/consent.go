@@ -143,15 +143,9 @@ func consentedAccountListed(p Params, in Inputs) error {
 	if id == "" {
 		return fmt.Errorf("#%d: the redirect names no consented account", rr.Seq)
 	}
-	r, err := in.last("accounts")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var page accountPage
-	if err := decode(r, &page); err != nil {
+	r, err := in.answer("accounts", &page)
+	if err != nil {
 		return err
 	}
 	for _, a := range page.Data {

@@ -55,19 +55,7 @@ func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string) (*tar
 		if key == nil {
 			return nil, c.fieldErr("client.private_key_file", "required for target %s: the PEM file of the key registered with Stone (or set HOMOLOG_PRIVATE_KEY_FILE)", c.Target)
 		}
-		eps := stone.SandboxEndpoints()
-		if c.Target == TargetProduction {
-			eps = stone.ProductionEndpoints()
-		}
-		if c.Endpoints.AuthURL != "" {
-			eps.AuthURL = c.Endpoints.AuthURL
-		}
-		if c.Endpoints.APIURL != "" {
-			eps.APIURL = c.Endpoints.APIURL
-		}
-		if c.Endpoints.SiteURL != "" {
-			eps.SiteURL = c.Endpoints.SiteURL
-		}
+		eps := TargetEndpoints(c)
 		t := &target{
 			name: c.Target, endpoints: eps, clientID: c.Client.ID, key: key,
 			fixtures: configFixtures(c),
@@ -83,6 +71,25 @@ func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string) (*tar
 		return t, nil
 	}
 	return nil, c.fieldErr("target", "unknown target %q", c.Target)
+}
+
+// TargetEndpoints are the URLs a sandbox or production plan talks to:
+// Stone's documented hosts, each overridden by the plan's endpoints key.
+func TargetEndpoints(c Config) stone.Endpoints {
+	eps := stone.SandboxEndpoints()
+	if c.Target == TargetProduction {
+		eps = stone.ProductionEndpoints()
+	}
+	if c.Endpoints.AuthURL != "" {
+		eps.AuthURL = c.Endpoints.AuthURL
+	}
+	if c.Endpoints.APIURL != "" {
+		eps.APIURL = c.Endpoints.APIURL
+	}
+	if c.Endpoints.SiteURL != "" {
+		eps.SiteURL = c.Endpoints.SiteURL
+	}
+	return eps
 }
 
 // configFixtures are the fixtures scenarios.yaml names.
@@ -150,7 +157,7 @@ func openSimulator(c Config, key *rsa.PrivateKey, webhookURL string) (*target, e
 	}
 	f := c.Simulator.Faults
 	sim, err := simulator.New(simulator.Options{
-		FinishAfter: time.Duration(c.Simulator.FinishAfter),
+		FinishAfter: finishAfter(c.Simulator.FinishAfter),
 		Faults: simulator.Faults{
 			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
 			UnavailableRate: f.UnavailableRate, DropRate: f.DropRate, RetryAfter: time.Duration(f.RetryAfter), Paths: f.Paths,
@@ -184,6 +191,18 @@ func openSimulator(c Config, key *rsa.PrivateKey, webhookURL string) (*target, e
 // shorter key is refused by Stone's Keycloak and cannot be trusted to sign
 // evidence.
 const minKeyBits = 2048
+
+// finishAfter is the simulator's step delay for a plan's finish_after:
+// 0 means immediate, as a user reads it, so the run never sits out a
+// wall-clock delay (each asynchronous step still passes through its
+// documented intermediate states: the simulator settles what is due on
+// the next request). The simulator's own zero means its 100 ms default.
+func finishAfter(d Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return time.Duration(d)
+}
 
 // LoadKey reads the partner's private key from the file or environment
 // variable the plan names, and checks it before anything is sent: an RSA

@@ -14,8 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cucumber/godog"
-
 	"github.com/openbank-homolog/homolog/check"
 	"github.com/openbank-homolog/homolog/stone"
 )
@@ -23,14 +21,13 @@ import (
 // PrereqOwner is what a person-dependent step needs, in blocked reports.
 const PrereqOwner = "the account owner"
 
-// SkippedError is a step the operator gave up by typing skip. godog skips
-// the rest of the scenario; the runner reports it as skipped, with why.
+// SkippedError is a step the operator gave up by typing skip. To godog it
+// is a failure (so the rest of the scenario is skipped and the scenario's
+// hooks see why: godog hides a skip from them); the runner reports the
+// step and its scenario as skipped, with why.
 type SkippedError struct{ What string }
 
 func (e *SkippedError) Error() string { return "skipped by the operator: " + e.What }
-
-// Is makes a SkippedError a godog skip.
-func (e *SkippedError) Is(target error) bool { return target == godog.ErrSkip }
 
 // PersonOptions configure a PersonOwner.
 type PersonOptions struct {
