@@ -184,10 +184,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if jerr := rec.Err(); jerr != nil {
 		o = evidence.Outcome{Status: "incomplete", IncompleteReason: "the journal stopped: " + jerr.Error(), ExitCode: ExitIncomplete}
 	}
-	final, ferr := rec.Finish(o)
-	ferr = errors.Join(ferr, evidence.WriteReports(dir, final, evidence.Renderers()))
-	head, lines := rec.JournalHead()
-	ferr = errors.Join(ferr, seal(dir, c, sc, final, tgt.key, head, lines, red))
+	final, ferr := rec.Close(o, tgt.key, describePlan(dir, c, sc, red))
 	h.summary(final)
 	exit := final.ExitCode
 	if ferr != nil {
