@@ -39,7 +39,8 @@ func partnerWebhookAccepted(p Params, in Inputs) error {
 	if err != nil {
 		return err
 	}
-	return answeredInTime(p, r, "the "+p["event_type"]+" delivery "+where(r)+" (signed by Stone's key, encrypted for the partner's)")
+	return answeredInTime(p, r, fmt.Sprintf("%s, Stone's delivery of %s (signed by Stone's key, encrypted for the partner's),", where(r), p["event_type"]),
+		"Stone retries a delivery that gets no 2xx")
 }
 
 // partnerWebhookAgainAccepted: the receiver answered 2xx, within param
@@ -65,8 +66,8 @@ func partnerWebhookAgainAccepted(p Params, in Inputs) error {
 	case !bytes.Equal(again.HTTP.RequestBody, first.HTTP.RequestBody):
 		return fmt.Errorf("%s does not carry the body of %s: it is not the same delivery again", where(again), where(first))
 	}
-	return answeredInTime(p, again, fmt.Sprintf("the %s event %s delivered again %s (the same id and body as %s; Stone re-sends an event until it gets a 2xx, so a receiver answers 2xx to one it already has, without processing it twice)",
-		p["event_type"], id, where(again), where(first)))
+	return answeredInTime(p, again, fmt.Sprintf("%s, the %s event %s delivered again (the same id and body as %s),", where(again), p["event_type"], id, where(first)),
+		"Stone re-sends an event until it gets a 2xx, so a receiver answers 2xx to one it already has (without processing it twice)")
 }
 
 // partnerWebhookRefused: the receiver did not accept (no 2xx) a delivery
@@ -126,8 +127,8 @@ func partnerDelivery(p Params, in Inputs, role string) (Record, error) {
 }
 
 // answeredInTime fails unless r got a 2xx within param within_ms of being
-// sent.
-func answeredInTime(p Params, r Record, what string) error {
+// sent. what names the delivery, why says what Stone does otherwise.
+func answeredInTime(p Params, r Record, what, why string) error {
 	within, err := p.Int("within_ms")
 	if err != nil {
 		return err
@@ -138,9 +139,9 @@ func answeredInTime(p Params, r Record, what string) error {
 	known := !h.StartedAt.IsZero() && !h.FinishedAt.IsZero() && took >= 0
 	switch {
 	case h.Status == 0:
-		return fmt.Errorf("the partner's receiver did not answer %s: %s; Stone retries a delivery that gets no 2xx", what, h.Error)
+		return fmt.Errorf("the partner's receiver did not answer %s: %s; %s", strings.TrimSuffix(what, ","), h.Error, why)
 	case h.Status/100 != 2:
-		return fmt.Errorf("the partner's receiver answered %s with %d%s; Stone retries a delivery that gets no 2xx", what, h.Status, answerText(r))
+		return fmt.Errorf("the partner's receiver answered %s with %d%s; %s", what, h.Status, answerText(r), why)
 	case !known:
 		return fmt.Errorf("%s has no recorded send and answer times: whether it was answered within %s cannot be told", where(r), limit)
 	case took > limit:

@@ -190,6 +190,9 @@ func where(r Record) string {
 	path := r.HTTP.URL
 	if u, err := url.Parse(r.HTTP.URL); err == nil {
 		path = u.Path
+		if path == "" {
+			path = "/"
+		}
 	}
 	return fmt.Sprintf("#%d %s %s", r.Seq, r.HTTP.Method, path)
 }

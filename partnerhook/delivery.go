@@ -148,7 +148,7 @@ func (s *Sender) Prepare(eventType string, claims func(eventID string) map[strin
 		return Set{}, err
 	}
 	set.Garbage = Delivery{Kind: check.DeliveryGarbage, EventID: s.newID(), EventType: eventType,
-		Body: []byte("this is not a Stone webhook delivery: no JSON, no encrypted_body\n")}
+		Body: []byte("this is not a Stone webhook delivery\n")}
 	return set, nil
 }
 

@@ -28,7 +28,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv})
+	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, configDir: os.UserConfigDir})
 	stop()
 	os.Exit(code)
 }
@@ -39,6 +39,9 @@ type streams struct {
 	out    io.Writer
 	err    io.Writer
 	lookup func(string) (string, bool)
+	// configDir is the user's configuration folder (os.UserConfigDir),
+	// where homolog keeps its test Stone key; tests point it elsewhere.
+	configDir func() (string, error)
 }
 
 // exitError carries an exit code out of a cobra command.
@@ -80,7 +83,7 @@ func newRoot(s streams) *cobra.Command {
 		SilenceErrors: true,
 		Version:       version(),
 	}
-	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newRecheckCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
+	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newRecheckCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s), newWebhooksCmd(s))
 	return root
 }
 

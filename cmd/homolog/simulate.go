@@ -11,13 +11,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/partnerhook"
 	"github.com/openbank-homolog/homolog/runner"
 	"github.com/openbank-homolog/homolog/simulator"
 )
 
 func newSimulateCmd(s streams) *cobra.Command {
 	var (
-		addr, redirect, webhookURL string
+		addr, redirect, webhookURL, stoneKeyPath string
 		clients                    []string
 		faults                     simulator.Faults
 	)
@@ -35,10 +36,25 @@ webhooks to it. It prints its base URL and, per client, the seeded fixtures
 
 Faults are off by default; --error-rate, --rate-limit-rate, --unavailable-rate,
 --drop-rate and --latency inject them into the API and token endpoint (never
-into /_sim/), drawn from --fault-seed so a failing run can be repeated.`,
+into /_sim/), drawn from --fault-seed so a failing run can be repeated.
+
+--stone-key makes the simulator sign with that RSA key (webhooks and access
+tokens) and publish it at /api/v1/discovery/keys: given homolog's test Stone
+key, a partner's receiver configured once against this simulator also
+verifies the deliveries of homolog webhooks send.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sim, err := simulator.New(simulator.Options{Faults: faults})
+			opts := simulator.Options{Faults: faults}
+			if stoneKeyPath != "" {
+				data, err := os.ReadFile(stoneKeyPath)
+				if err != nil {
+					return &runner.ConfigError{File: stoneKeyPath, Field: "--stone-key", Err: unwrapPath(err)}
+				}
+				if opts.SigningKey, err = partnerhook.ParseStoneKey(data); err != nil {
+					return &runner.ConfigError{File: stoneKeyPath, Field: "--stone-key", Err: err}
+				}
+			}
+			sim, err := simulator.New(opts)
 			if err != nil {
 				return &runner.ConfigError{File: "flag", Err: err}
 			}
@@ -81,6 +97,7 @@ into /_sim/), drawn from --fault-seed so a failing run can be repeated.`,
 	f.StringArrayVar(&clients, "client", nil, "register a client: CLIENT_ID=PUBLIC_KEY.pem (repeatable)")
 	f.StringVar(&redirect, "redirect-uri", "", "consent redirect URI registered for every client (default https://partner.example/consent/callback)")
 	f.StringVar(&webhookURL, "webhook-url", "", "where webhooks are POSTed for every client (also settable per client: PUT /_sim/clients/{id}/webhook_url)")
+	f.StringVar(&stoneKeyPath, "stone-key", "", "sign with this RSA private key (PEM) and serve it at /api/v1/discovery/keys (e.g. homolog's test Stone key)")
 	f.Int64Var(&faults.Seed, "fault-seed", 0, "seed of the injected faults: the same seed repeats the same faults")
 	f.DurationVar(&faults.Latency, "latency", 0, "latency added to every API answer")
 	f.Float64Var(&faults.ErrorRate, "error-rate", 0, "fraction of API requests answered 500")
