@@ -73,8 +73,8 @@ func TestDeliveriesAsStoneMakesThem(t *testing.T) {
 	var reasons []string
 	recv, err := stone.NewWebhookReceiver(stone.WebhookReceiverOptions{
 		PrivateKey: partner, Keys: staticKeys{kid: pub},
-		Handle:     func(_ context.Context, w stone.Webhook) error { got = append(got, w); return nil },
-		OnReject:   func(_ *http.Request, _ int, err error) { reasons = append(reasons, err.Error()) },
+		Handle:   func(_ context.Context, w stone.Webhook) error { got = append(got, w); return nil },
+		OnReject: func(_ *http.Request, _ int, err error) { reasons = append(reasons, err.Error()) },
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -19,8 +19,8 @@ import (
 func newSimulateCmd(s streams) *cobra.Command {
 	var (
 		addr, redirect, webhookURL, stoneKeyPath string
-		clients                    []string
-		faults                     simulator.Faults
+		clients                                  []string
+		faults                                   simulator.Faults
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",

@@ -214,10 +214,14 @@ func TestWebhooksSendBadlyBehavedReceivers(t *testing.T) {
 		{"accepts forgeries", func(r *partnerReceiver) { r.acceptForged = map[string]bool{"order_paid": true} }, nil,
 			"order_paid", "accepted #", // the step and journal number, then the kind
 		},
-		{"fails duplicates", func(r *partnerReceiver) { r.failDuplicates = map[string]bool{"cash_out_internal_transfer_finished": true} }, nil,
+		{"fails duplicates", func(r *partnerReceiver) {
+			r.failDuplicates = map[string]bool{"cash_out_internal_transfer_finished": true}
+		}, nil,
 			"cash_out_internal_transfer_finished", "delivered again",
 		},
-		{"too slow", func(r *partnerReceiver) { r.slow = map[string]time.Duration{"pix_outbound_payment_settled": 300 * time.Millisecond} },
+		{"too slow", func(r *partnerReceiver) {
+			r.slow = map[string]time.Duration{"pix_outbound_payment_settled": 300 * time.Millisecond}
+		},
 			[]string{"--within", "150ms"}, "pix_outbound_payment_settled", "Stone waits 150ms and retries a delivery answered later",
 		},
 	}
