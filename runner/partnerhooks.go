@@ -192,6 +192,20 @@ func SendWebhooks(ctx context.Context, opts WebhooksOptions) (Result, error) {
 	return Result{ExitCode: exit, Bundle: dir, Report: final}, nil
 }
 
+// partnerSender is what the @webhooks-partner feature delivers with:
+// encrypting for the plan's client key, signing with the test Stone key,
+// through the run's recorded client.
+func partnerSender(c Config, stoneKey, clientKey *rsa.PrivateKey, hc *http.Client) (*partnerhook.Sender, error) {
+	if stoneKey == nil {
+		return nil, &ConfigError{File: c.Source, Field: "webhooks.partner_url", Err: errors.New("no test Stone key to sign the deliveries with")}
+	}
+	s, err := partnerhook.NewSender(partnerhook.SenderOptions{URL: c.Webhooks.PartnerURL, PartnerKey: &clientKey.PublicKey, StoneKey: stoneKey, HTTPClient: hc})
+	if err != nil {
+		return nil, &ConfigError{File: c.Source, Field: "webhooks.partner_url", Err: err}
+	}
+	return s, nil
+}
+
 // checkReceiverURL accepts an absolute http(s) URL.
 func checkReceiverURL(raw string) error {
 	u, err := url.Parse(raw)

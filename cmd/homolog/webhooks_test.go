@@ -369,3 +369,24 @@ func writeKeyPub(t *testing.T, dir string, key *rsa.PrivateKey) string {
 	require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o644))
 	return path
 }
+
+// TestRunWithPartnerURL: homolog run with webhooks.partner_url runs the
+// @webhooks-partner feature against the partner's receiver, signing with
+// the same test Stone key homolog webhooks keys printed.
+func TestRunWithPartnerURL(t *testing.T) {
+	dir := t.TempDir()
+	key, jwks := partnerSetUp(t, dir)
+	recv := &partnerReceiver{key: key, jwks: jwks, seen: map[string]bool{}}
+	srv := httptest.NewServer(recv)
+	defer srv.Close()
+	plan := "version: 1\nclient:\n  private_key_file: partner.pem\nwebhooks:\n  partner_url: " + srv.URL + "/webhooks/stone\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte(plan), 0o644))
+
+	code, out, errOut := cli(t, dir, nil, "run")
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Contains(t, out, "ok      The partner's webhook receiver › The partner's receiver refuses a delivery signed by another key")
+	assert.Contains(t, errOut, "test Stone key "+filepath.Join(dir, "user-config", "homolog", "stone-test-key.pem"))
+	recv.mu.Lock()
+	defer recv.mu.Unlock()
+	assert.Greater(t, len(recv.seen), 5, "the receiver got one delivery per event type the run received")
+}
