@@ -146,8 +146,14 @@ func SendWebhooks(ctx context.Context, opts WebhooksOptions) (Result, error) {
 	}
 	stoneKid, _ := partnerhook.KeyID(&opts.StoneKey.PublicKey)
 	partnerKid, _ := partnerhook.KeyID(partnerKey)
+	// The receiver's address goes into the report as every URL does:
+	// redacted (a token in its query, a password in its userinfo).
+	shown := red.String(opts.URL)
+	if u, err := url.Parse(opts.URL); err == nil {
+		shown = red.String(u.Redacted())
+	}
 
-	feature := partnerFeature(opts.URL, stoneKid, partnerKid, within, opts.Events)
+	feature := partnerFeature(shown, stoneKid, partnerKid, within, opts.Events)
 	cov := &evidence.Coverage{Target: PartnerReceiverTarget, Scenarios: len(opts.Events), Of: max(opts.Of, len(opts.Events)), Subject: partnerSubject}
 	if opts.Filter != "" {
 		cov.Filters = []string{opts.Filter}
@@ -155,13 +161,13 @@ func SendWebhooks(ctx context.Context, opts WebhooksOptions) (Result, error) {
 	report := &evidence.Report{
 		RunID: runID, ClientID: c.Client.ID, Operator: c.Operator, Signoff: signoff(c),
 		Tool:     evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
-		Target:   evidence.Target{Name: PartnerReceiverTarget, APIURL: opts.URL},
+		Target:   evidence.Target{Name: PartnerReceiverTarget, APIURL: shown},
 		Features: []*evidence.Feature{feature}, Coverage: cov,
 	}
 	if err := rec.Start(report); err != nil {
 		return Result{ExitCode: ExitIncomplete, Bundle: dir}, err
 	}
-	fmt.Fprintf(out, "homolog webhooks send %s: %d event types to %s, 5 deliveries each, signed by test Stone key %s\n", runID, len(opts.Events), opts.URL, stoneKid)
+	fmt.Fprintf(out, "homolog webhooks send %s: %d event types to %s, 5 deliveries each, signed by test Stone key %s\n", runID, len(opts.Events), shown, stoneKid)
 
 	d := &partnerDeliveries{rec: rec, sender: sender, within: within, clientID: c.Client.ID, now: now, out: out, red: red}
 	for i, ev := range opts.Events {
@@ -175,7 +181,7 @@ func SendWebhooks(ctx context.Context, opts WebhooksOptions) (Result, error) {
 	if jerr := rec.Err(); jerr != nil {
 		o = evidence.Outcome{Status: "incomplete", IncompleteReason: "the journal stopped: " + jerr.Error(), ExitCode: ExitIncomplete}
 	}
-	final, ferr := rec.Close(o, signKey, describeDeliveries(dir, c, opts, stoneKid, partnerKid, within))
+	final, ferr := rec.Close(o, signKey, describeDeliveries(dir, c, opts.Events, shown, stoneKid, partnerKid, within))
 	s := final.Summary.Scenarios
 	fmt.Fprintf(out, "%s: %d passed, %d failed, %d not run of %d event types; %d HTTP exchanges recorded\n",
 		strings.ToUpper(final.Status), s.Passed, s.Failed, s.NotRun, s.Total, final.Summary.Exchanges)
@@ -378,10 +384,10 @@ func partnerOutcome(ctx context.Context, r *evidence.Report) evidence.Outcome {
 
 // describeDeliveries writes what was sent where into the bundle as its
 // plan.yaml and names the plan the keys came from.
-func describeDeliveries(dir string, c Config, opts WebhooksOptions, stoneKid, partnerKid string, within time.Duration) func(*evidence.Report, *evidence.Manifest) error {
+func describeDeliveries(dir string, c Config, events []partnerhook.Event, target, stoneKid, partnerKid string, within time.Duration) func(*evidence.Report, *evidence.Manifest) error {
 	return func(_ *evidence.Report, m *evidence.Manifest) error {
 		var types []string
-		for _, e := range opts.Events {
+		for _, e := range events {
 			types = append(types, e.Type)
 		}
 		plan := struct {
@@ -392,7 +398,7 @@ func describeDeliveries(dir string, c Config, opts WebhooksOptions, stoneKid, pa
 			StoneKeyKid   string   `yaml:"stone_key_kid"`
 			ClientID      string   `yaml:"client_id,omitempty"`
 			Plan          string   `yaml:"plan"`
-		}{opts.URL, types, within.String(), partnerKid, stoneKid, c.Client.ID, c.Source}
+		}{target, types, within.String(), partnerKid, stoneKid, c.Client.ID, c.Source}
 		b, err := yaml.Marshal(plan)
 		if err != nil {
 			return err

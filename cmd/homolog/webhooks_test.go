@@ -252,14 +252,22 @@ func TestWebhooksSendBadlyBehavedReceivers(t *testing.T) {
 }
 
 // TestWebhooksSendAcceptsAnything: a receiver that checks
-// nothing fails the three refusals of every event, each named.
+// nothing fails the three refusals of every event, each named; a token in
+// its address is redacted wherever the bundle names it.
 func TestWebhooksSendAcceptsAnything(t *testing.T) {
 	dir := t.TempDir()
 	partnerSetUp(t, dir)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	defer srv.Close()
-	b := sendWebhooks(t, dir, srv.URL, "--events", "consent_requested")
+	b := sendWebhooks(t, dir, srv.URL+"/hooks?token=s3cr3t-partner-token", "--events", "consent_requested")
 	assert.Equal(t, 1, b.code)
+	_ = filepath.Walk(b.dir, func(p string, fi os.FileInfo, _ error) error {
+		if data, err := os.ReadFile(p); err == nil && !fi.IsDir() {
+			assert.NotContains(t, string(data), "s3cr3t", "%s holds the receiver's token in clear", filepath.Base(p))
+		}
+		return nil
+	})
+	assert.NotContains(t, b.out, "s3cr3t")
 	msg := b.failing()["consent_requested"]
 	for _, want := range []string{"signed by a key that is not Stone's", "encrypted for another key than the partner's", "not a Stone delivery"} {
 		assert.Contains(t, msg, want)
