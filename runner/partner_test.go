@@ -220,3 +220,23 @@ func TestPartnerURLConfig(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "https://partner.example/hooks", cfg.Webhooks.PartnerURL)
 }
+
+// TestSendWebhooksInterrupted: an interrupted send still leaves a sealed
+// bundle, marked incomplete, with the event types it did not reach.
+func TestSendWebhooksInterrupted(t *testing.T) {
+	cfg, stoneKey := partnerPlan(t, "")
+	cfg.Out = t.TempDir()
+	events, err := partnerhook.Select("order_paid,order_closed", nil)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := SendWebhooks(ctx, WebhooksOptions{Config: cfg, Env: Env{Lookup: noEnv}, URL: cfg.Webhooks.PartnerURL,
+		Events: events, Of: 2, StoneKey: stoneKey, Version: "test"})
+	require.NoError(t, err)
+	assert.Equal(t, ExitIncomplete, res.ExitCode)
+	assert.False(t, res.Report.Complete)
+	assert.Equal(t, 2, res.Report.Summary.Scenarios.NotRun)
+	v, err := evidence.Verify(res.Bundle, nil)
+	require.NoError(t, err)
+	assert.True(t, v.OK(), "%+v", v.Checks)
+}
