@@ -149,4 +149,3 @@ func (d *partnerDeliveries) deliver(ctx context.Context, scenario, step, kind, e
 	_ = d.rec.Check(scenario, step, res)
 	return res, sendErr
 }
-
