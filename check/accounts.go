@@ -21,15 +21,9 @@ type accountPage struct {
 // account listed (an application that sees several must say which is its
 // own).
 func ownAccountListed(p Params, in Inputs) error {
-	r, err := in.last("accounts")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var page accountPage
-	if err := decode(r, &page); err != nil {
+	r, err := in.answer("accounts", &page)
+	if err != nil {
 		return err
 	}
 	if want := p["account_id"]; want != "" {
@@ -56,15 +50,9 @@ func ownAccountListed(p Params, in Inputs) error {
 // accountRead: the account read (role "account") is param "account_id",
 // with its account and branch codes (stone-api.md §4).
 func accountRead(p Params, in Inputs) error {
-	r, err := in.last("account")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var a account
-	if err := decode(r, &a); err != nil {
+	r, err := in.answer("account", &a)
+	if err != nil {
 		return err
 	}
 	if want := p["account_id"]; a.ID != want {
@@ -84,15 +72,9 @@ type balance struct {
 // balanceNonNegative: the balance (role "balance") gives balance and
 // blocked_balance as non-negative integers of centavos (stone-api.md §4).
 func balanceNonNegative(_ Params, in Inputs) error {
-	r, err := in.last("balance")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var b balance
-	if err := decode(r, &b); err != nil {
+	r, err := in.answer("balance", &b)
+	if err != nil {
 		return err
 	}
 	switch {
@@ -114,20 +96,14 @@ func deref(n *int64) int64 {
 // feeListed: the fees (role "fees") list param "fee_type" with a
 // non-negative amount in centavos.
 func feeListed(p Params, in Inputs) error {
-	r, err := in.last("fees")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var page struct {
 		Data []struct {
 			FeeType string `json:"fee_type"`
 			Amount  *int64 `json:"amount"`
 		} `json:"data"`
 	}
-	if err := decode(r, &page); err != nil {
+	r, err := in.answer("fees", &page)
+	if err != nil {
 		return err
 	}
 	want := p["fee_type"]
@@ -153,15 +129,9 @@ type institution struct {
 // param "ispb" with bank number param "number". stone-api.md §4 documents
 // the answer as a bare array, and only that is accepted.
 func institutionListed(p Params, in Inputs) error {
-	r, err := in.last("institutions")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var list []institution
-	if err := decode(r, &list); err != nil {
+	r, err := in.answer("institutions", &list)
+	if err != nil {
 		return err
 	}
 	ispb, number := p["ispb"], p["number"]

@@ -38,15 +38,9 @@ func (d paymentDryRun) amount() int64 {
 // boletoDryRun: the dry run of a boleto (role "response") says it is
 // param "status" (payable | paid | unpayable) and gives its amount.
 func boletoDryRun(p Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var d paymentDryRun
-	if err := decode(r, &d); err != nil {
+	r, err := in.answer("response", &d)
+	if err != nil {
 		return err
 	}
 	if d.Details == nil {
@@ -89,20 +83,14 @@ func amountsAgree(_ Params, in Inputs) error {
 // boletoIssued: the issued boleto (role "response") has status param
 // "status", a 44-digit barcode and a 47-digit writable line.
 func boletoIssued(p Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var b struct {
 		ID           string `json:"id"`
 		Status       string `json:"status"`
 		Barcode      string `json:"barcode"`
 		WritableLine string `json:"writable_line"`
 	}
-	if err := decode(r, &b); err != nil {
+	r, err := in.answer("response", &b)
+	if err != nil {
 		return err
 	}
 	if want := p["status"]; b.Status != want {
@@ -117,18 +105,12 @@ func boletoIssued(p Params, in Inputs) error {
 // limitsValid: the boleto limits (role "response") give 0 < minimum ≤
 // maximum, in centavos (stone-api.md §5.7).
 func limitsValid(_ Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var l struct {
 		Min int64 `json:"minimum_amount"`
 		Max int64 `json:"maximum_amount"`
 	}
-	if err := decode(r, &l); err != nil {
+	r, err := in.answer("response", &l)
+	if err != nil {
 		return err
 	}
 	if l.Min <= 0 || l.Max < l.Min {

@@ -40,7 +40,9 @@ func redirectOf(in Inputs) (Record, url.Values, error) {
 
 // consentRedirect: the redirect carries consent_result param "result"
 // (stone-api.md §3.3: approved | ignored | already_granted) and, as param
-// "resource" says, a resource_id ("present") or none ("absent").
+// "resource" says, a resource_id ("present"), none ("absent"), or either
+// ("any": §3.3 documents resource_id only for approved, so what a second
+// consent carries is not documented).
 func consentRedirect(p Params, in Inputs) error {
 	r, q, err := redirectOf(in)
 	if err != nil {
@@ -62,6 +64,7 @@ func consentRedirect(p Params, in Inputs) error {
 		if id != "" {
 			return fmt.Errorf("#%d: the redirect names resource %q although the owner shared nothing", r.Seq, id)
 		}
+	case "any":
 	default:
 		return fmt.Errorf("parameter resource is %q, want present or absent", p["resource"])
 	}
@@ -123,27 +126,26 @@ func consentMetadata(_ Params, in Inputs) error {
 	return nil
 }
 
-// consentedAccountListed: the account the redirect names (resource_id)
-// is among the application's accounts (role "accounts"): the consent gave
-// the application's own token access to it (stone-api.md §3.4).
-func consentedAccountListed(_ Params, in Inputs) error {
+// consentedAccountListed: the account the redirect names (resource_id;
+// param "account_id" when the redirect names none, as a second consent
+// may not) is among the application's accounts (role "accounts"): the
+// consent gave the application's own token access to it (stone-api.md
+// §3.4).
+func consentedAccountListed(p Params, in Inputs) error {
 	rr, q, err := redirectOf(in)
 	if err != nil {
 		return err
 	}
 	id := q.Get("resource_id")
 	if id == "" {
+		id = p["account_id"]
+	}
+	if id == "" {
 		return fmt.Errorf("#%d: the redirect names no consented account", rr.Seq)
 	}
-	r, err := in.last("accounts")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var page accountPage
-	if err := decode(r, &page); err != nil {
+	r, err := in.answer("accounts", &page)
+	if err != nil {
 		return err
 	}
 	for _, a := range page.Data {

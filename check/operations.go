@@ -18,15 +18,9 @@ func what(p Params) string {
 // status param "status"; when the request named an amount, the response
 // carries the same amount.
 func created(p Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var op operation
-	if err := decode(r, &op); err != nil {
+	r, err := in.answer("response", &op)
+	if err != nil {
 		return err
 	}
 	if op.ID == "" {
@@ -123,15 +117,9 @@ func dryRunAmount(p Params, in Inputs) error {
 	if err != nil {
 		return err
 	}
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var op operation
-	if err := decode(r, &op); err != nil {
+	r, err := in.answer("response", &op)
+	if err != nil {
 		return err
 	}
 	if op.Amount != want {

@@ -20,20 +20,14 @@ var endToEndPattern = regexp.MustCompile(`^E\d{8}\d{12}[A-Za-z0-9]{11}$`)
 // brcodeStatic: the BR Code read (role "response") is static and names a
 // PIX key.
 func brcodeStatic(_ Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var bc struct {
 		Type   string `json:"type"`
 		Static *struct {
 			Key string `json:"key"`
 		} `json:"static"`
 	}
-	if err := decode(r, &bc); err != nil {
+	r, err := in.answer("response", &bc)
+	if err != nil {
 		return err
 	}
 	if bc.Type != "static" || bc.Static == nil || bc.Static.Key == "" {
@@ -67,15 +61,9 @@ func endToEndID(_ Params, in Inputs) error {
 // parties' documents ("***093657**", stone-api.md §5.5). A document that
 // came in clear is masked in the bundle too, but marked so: it fails here.
 func documentMasked(p Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var v any
-	if err := decode(r, &v); err != nil {
+	r, err := in.answer("response", &v)
+	if err != nil {
 		return err
 	}
 	field := p["field"]
@@ -103,13 +91,6 @@ func documentMasked(p Params, in Inputs) error {
 // "key_id" as active when param "listed" is "true", or no longer (gone,
 // or on its way out) when "false".
 func pixKeyListed(p Params, in Inputs) error {
-	r, err := in.last("list")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var page struct {
 		Data []struct {
 			ID        string `json:"id"`
@@ -117,7 +98,8 @@ func pixKeyListed(p Params, in Inputs) error {
 			Status    string `json:"status"`
 		} `json:"data"`
 	}
-	if err := decode(r, &page); err != nil {
+	r, err := in.answer("list", &page)
+	if err != nil {
 		return err
 	}
 	id := p["key_id"]

@@ -139,6 +139,19 @@ func (in Inputs) last(role string) (Record, error) {
 	return recs[len(recs)-1], nil
 }
 
+// answer reads the last call of a role as a successful response and
+// decodes its JSON body into v: what most checks start with.
+func (in Inputs) answer(role string, v any) (Record, error) {
+	r, err := in.last(role)
+	if err != nil {
+		return r, err
+	}
+	if err := ok2xx(r); err != nil {
+		return r, err
+	}
+	return r, decode(r, v)
+}
+
 // http returns the HTTP records of a role, in order, leaving out token
 // requests the client made on the way to an API call (a role made only of
 // token requests keeps them: the token is then the subject).

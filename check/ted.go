@@ -20,15 +20,9 @@ type ted struct {
 // (DELAYED_TO_NEXT_BUSINESS_DAY with delayed_to_next_business_day and
 // scheduled_to_effective set, stone-api.md §5.2).
 func tedAccepted(p Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var t ted
-	if err := decode(r, &t); err != nil {
+	r, err := in.answer("response", &t)
+	if err != nil {
 		return err
 	}
 	switch t.Status {
@@ -54,15 +48,9 @@ func tedAccepted(p Params, in Inputs) error {
 // tedInstitutionResolved: Stone resolved the TED's target institution
 // (role "response") to its ISPB and name.
 func tedInstitutionResolved(_ Params, in Inputs) error {
-	r, err := in.last("response")
-	if err != nil {
-		return err
-	}
-	if err := ok2xx(r); err != nil {
-		return err
-	}
 	var t ted
-	if err := decode(r, &t); err != nil {
+	r, err := in.answer("response", &t)
+	if err != nil {
 		return err
 	}
 	if a := t.Target.Account; a.InstitutionName == "" || a.InstitutionISPB == "" {

@@ -36,8 +36,14 @@ func Diff(a, b string) ([]Change, error) {
 	}
 	add("verdict", "run", RunVerdict(ra), RunVerdict(rb))
 	add("status", "run", runStatus(ra), runStatus(rb))
-	add("target", "target", ra.Target.Name+" "+ra.Target.APIURL, rb.Target.Name+" "+rb.Target.APIURL)
-	add("target", "client", ra.ClientID, rb.ClientID)
+	if isSimulator(ra) && isSimulator(rb) {
+		// Every simulator run has its own port and, unless the plan names
+		// one, its own throwaway client id: two identical runs are the same.
+		add("target", "target", ra.Target.Name, rb.Target.Name)
+	} else {
+		add("target", "target", ra.Target.Name+" "+ra.Target.APIURL, rb.Target.Name+" "+rb.Target.APIURL)
+		add("target", "client", ra.ClientID, rb.ClientID)
+	}
 
 	fa, fb := featureHashes(ma), featureHashes(mb)
 	for _, name := range unionKeys(fa, fb) {

@@ -34,6 +34,9 @@ type Config struct {
 	Simulator   SimulatorConfig `yaml:"simulator"`
 	Features    FeaturesConfig  `yaml:"features"`
 	Tags        string          `yaml:"tags"`
+	Name        string          `yaml:"name"`      // a regular expression: only scenarios whose name matches
+	Lines       []string        `yaml:"lines"`     // FILE:LINE selections (homolog run's arguments)
+	FailFast    bool            `yaml:"fail_fast"` // stop at the first scenario that does not pass
 	Concurrency int             `yaml:"concurrency"`
 	Retries     int             `yaml:"retries"`
 	Timeout     Duration        `yaml:"timeout"`
@@ -76,7 +79,7 @@ type EndpointsConfig struct {
 
 // SimulatorConfig tunes the embedded simulator.
 type SimulatorConfig struct {
-	FinishAfter Duration     `yaml:"finish_after"` // how long an approved transfer takes to finish
+	FinishAfter Duration     `yaml:"finish_after"` // how long each asynchronous step takes; 0 (the default) = at once
 	Faults      FaultsConfig `yaml:"faults"`       // injected failures, off by default
 }
 
@@ -110,13 +113,13 @@ type OwnerConfig struct {
 // FixturesConfig names what already exists in Stone's sandbox for the
 // application; the simulator supplies its own.
 type FixturesConfig struct {
-	OwnAccountID       string           `yaml:"own_account_id"`
-	ConsentedAccountID string           `yaml:"consented_account_id"`
-	TransferTargets    []string         `yaml:"transfer_targets"`
-	TEDTarget          *TEDTargetConfig `yaml:"ted_target"`
-	PixKey             string           `yaml:"pix_key"`
-	StaticBRCode       string           `yaml:"static_brcode"`
-	Barcodes           BarcodesConfig   `yaml:"barcodes"`
+	OwnAccountID       string           `yaml:"own_account_id,omitempty"`
+	ConsentedAccountID string           `yaml:"consented_account_id,omitempty"`
+	TransferTargets    []string         `yaml:"transfer_targets,omitempty"`
+	TEDTarget          *TEDTargetConfig `yaml:"ted_target,omitempty"`
+	PixKey             string           `yaml:"pix_key,omitempty"`
+	StaticBRCode       string           `yaml:"static_brcode,omitempty"`
+	Barcodes           BarcodesConfig   `yaml:"barcodes,omitempty"`
 }
 
 // TEDTargetConfig is a bank account at another institution for TEDs.
@@ -132,8 +135,8 @@ type TEDTargetConfig struct {
 
 // BarcodesConfig names test boletos in the sandbox.
 type BarcodesConfig struct {
-	Payable string `yaml:"payable"`
-	Paid    string `yaml:"paid"`
+	Payable string `yaml:"payable,omitempty"`
+	Paid    string `yaml:"paid,omitempty"`
 }
 
 // WebhooksConfig is where the run listens for Stone's webhooks. Against

@@ -53,8 +53,8 @@ func planTags(user string, c Config) string {
 // coverage says what a run will cover, for its verdict: how many of the
 // script's scenarios for this target the filters kept, whether the script
 // is homolog's own, and whether a Stone target's hosts are Stone's.
-func coverage(c Config, sc script, p *plan, target evidence.Target) (*evidence.Coverage, error) {
-	whole, err := parsePlan(sc, planTags("", c), steps.Definitions())
+func coverage(c Config, sc script, p *plan, sel *selection, target evidence.Target) (*evidence.Coverage, error) {
+	whole, err := parsePlan(sc, planTags("", c), steps.Definitions(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +62,7 @@ func coverage(c Config, sc script, p *plan, target evidence.Target) (*evidence.C
 	if c.Tags != "" {
 		cov.Filters = append(cov.Filters, "tags "+c.Tags)
 	}
+	cov.Filters = append(cov.Filters, sel.filters()...)
 	cov.Custom = evidence.CustomDiff(hashFeatures(sc), builtinFeatures())
 	if doc, ok := documentedTarget(c.Target); ok {
 		cov.OffTarget = evidence.OffTargetHosts(target, doc)
@@ -102,4 +103,20 @@ func builtinFeatures() []evidence.HashedFile {
 		out = append(out, evidence.HashedFile{Path: n, SHA256: evidence.SHA256(data)})
 	}
 	return out
+}
+
+// failFastCoverage narrows a run's coverage to what ran before --fail-fast
+// stopped it.
+func failFastCoverage(r *evidence.Report) {
+	if r.Coverage == nil {
+		return
+	}
+	ran := 0
+	for _, sc := range r.Scenarios() {
+		if sc.Status != evidence.StatusNotRun {
+			ran++
+		}
+	}
+	r.Coverage.Scenarios = ran
+	r.Coverage.Filters = append(r.Coverage.Filters, "fail-fast")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cucumber/godog"
 
@@ -17,12 +18,14 @@ import (
 // hooks turn godog's scenario and step events into evidence and live
 // progress.
 type hooks struct {
-	session *steps.Session
-	rec     *evidence.Recorder
-	plan    *plan
-	out     io.Writer
-	ctx     context.Context
-	mu      sync.Mutex // serialises progress lines
+	session  *steps.Session
+	rec      *evidence.Recorder
+	plan     *plan
+	out      io.Writer
+	ctx      context.Context
+	failFast bool        // stop at the first scenario that does not pass
+	stopped  atomic.Bool // fail-fast stopped the run
+	mu       sync.Mutex  // serialises progress lines
 }
 
 // safe turns a panic in one of homolog's own hooks into the scenario's
@@ -38,9 +41,14 @@ func safe(err *error) {
 func (h *hooks) install(s *godog.ScenarioContext) {
 	s.Before(func(ctx context.Context, sc *godog.Scenario) (_ context.Context, err error) {
 		defer safe(&err)
-		if h.ctx.Err() != nil {
-			// The run was interrupted or timed out: leave the scenario
-			// not run rather than fail it.
+		if h.plan.byID[sc.Id] == nil {
+			// Left out by FILE:LINE or --name: godog runs every scenario
+			// its tags select; this one is not part of the run at all.
+			return ctx, godog.ErrSkip
+		}
+		if h.ctx.Err() != nil || h.stopped.Load() {
+			// The run was interrupted, timed out or stopped at a failure
+			// (--fail-fast): leave the scenario not run rather than fail it.
 			return ctx, godog.ErrSkip
 		}
 		_ = h.rec.ScenarioStarted(sc.Id)
@@ -85,6 +93,9 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 			status = evidence.StatusNotRun // cut short by the interrupt, not a verdict
 		}
 		_ = h.rec.ScenarioFinished(sc.Id, status, blockedBy, msg)
+		if h.failFast && status != evidence.StatusPassed && status != evidence.StatusNotRun {
+			h.stopped.Store(true)
+		}
 		h.progress(sc.Id, status, blockedBy, msg)
 		return ctx, nil
 	})
@@ -92,9 +103,12 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 
 func stepStatus(s godog.StepResultStatus, err error) string {
 	var blocked *steps.BlockedError
+	var skipped *steps.SkippedError
 	switch {
 	case errors.As(err, &blocked):
 		return evidence.StatusBlocked
+	case errors.As(err, &skipped):
+		return evidence.StatusSkipped
 	case s == godog.StepPassed:
 		return evidence.StatusPassed
 	case s == godog.StepSkipped:
@@ -110,13 +124,21 @@ func stepStatus(s godog.StepResultStatus, err error) string {
 
 func scenarioStatus(err error) (status, blockedBy, msg string) {
 	var blocked *steps.BlockedError
+	var skipped *steps.SkippedError
 	switch {
 	case err == nil:
 		return evidence.StatusPassed, "", ""
+	case errors.As(err, &skipped):
+		return evidence.StatusSkipped, "", err.Error()
 	case errors.As(err, &blocked):
 		by := blocked.Prereq
-		if blocked.By != "" {
+		switch {
+		case blocked.By != "":
 			by += fmt.Sprintf(" (failed in %q)", blocked.By)
+		case blocked.Cause != nil:
+			// Nobody failed to build it: it cannot be had here (no
+			// terminal, no webhook receiver). Say why.
+			by += ": " + firstLine(blocked.Cause.Error())
 		}
 		return evidence.StatusBlocked, by, err.Error()
 	case errors.Is(err, godog.ErrUndefined):

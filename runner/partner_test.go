@@ -182,27 +182,27 @@ func TestPartnerWebhooksLeftOutWithoutURL(t *testing.T) {
 	require.NoError(t, err)
 	target := evidence.Target{Name: TargetSimulator}
 
-	pw, err := parsePlan(sc, planTags("", without), steps.Definitions())
+	pw, err := parsePlan(sc, planTags("", without), steps.Definitions(), nil)
 	require.NoError(t, err)
 	assert.Nil(t, featureNamed(&evidence.Report{Features: pw.features}, partnerFeatureName))
-	cw, err := coverage(without, sc, pw, target)
+	cw, err := coverage(without, sc, pw, nil, target)
 	require.NoError(t, err)
 	assert.False(t, cw.Partial(), "%+v", cw)
 	assert.Empty(t, cw.Custom)
 
-	pp, err := parsePlan(sc, planTags("", with), steps.Definitions())
+	pp, err := parsePlan(sc, planTags("", with), steps.Definitions(), nil)
 	require.NoError(t, err)
 	f := featureNamed(&evidence.Report{Features: pp.features}, partnerFeatureName)
 	require.NotNil(t, f)
 	assert.Len(t, f.Scenarios, 4)
-	cp, err := coverage(with, sc, pp, target)
+	cp, err := coverage(with, sc, pp, nil, target)
 	require.NoError(t, err)
 	assert.Equal(t, cw.Of+4, cp.Of)
 	assert.False(t, cp.Partial())
 
 	// Asking for the feature alone without a receiver is a plan with
 	// nothing to run, said as such.
-	_, err = parsePlan(sc, planTags("@webhooks-partner", without), steps.Definitions())
+	_, err = parsePlan(sc, planTags("@webhooks-partner", without), steps.Definitions(), nil)
 	assert.ErrorContains(t, err, "no scenario matches tags")
 }
 

@@ -61,15 +61,16 @@ func TestSandboxTargetWithAPerson(t *testing.T) {
 	var seen bytes.Buffer
 	go func() { person <- playOwner(sim.URL(), stdoutR, stdinW, &seen) }()
 
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: stdoutW, Stdin: stdinR, Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: stdoutW, Stdin: stdinR, Interactive: true, Lookup: noEnv}})
 	stdoutW.Close()
 	require.NoError(t, err)
 	require.NoError(t, <-person)
 	require.Equal(t, ExitPassed, res.ExitCode, seen.String())
 	assert.Equal(t, "sandbox", res.Report.Target.Name)
-	assert.Contains(t, seen.String(), "ACTION NEEDED — account owner: open this consent link")
-	assert.Contains(t, seen.String(), "ACTION NEEDED — account owner: APPROVE internal_transfers")
-	assert.Contains(t, seen.String(), "REJECT internal_transfers")
+	assert.Contains(t, seen.String(), "Account owner: open this consent link")
+	assert.Regexp(t, `owner action 1 of \d+ · scenario "The owner approves the consent request"`, seen.String())
+	assert.Contains(t, seen.String(), `approve ("Aprovar") the internal transfer of R$ 10,00`)
+	assert.Contains(t, seen.String(), `refuse ("Recusar") the internal transfer of R$ 9,00`)
 
 	v, err := evidence.Verify(res.Bundle, &key.PublicKey)
 	require.NoError(t, err)
@@ -118,7 +119,7 @@ func TestSandboxTargetWithAPerson(t *testing.T) {
 var (
 	consentLinkLine = regexp.MustCompile(`^\s+(http://\S+/consentimento\?\S+)$`)
 	chooseLine      = regexp.MustCompile(`and choose "(approve|ignore)"`)
-	decisionLine    = regexp.MustCompile(`account owner: (APPROVE|REJECT) internal_transfers (\S+) in the Stone app`)
+	decisionLine    = regexp.MustCompile(`(approve|refuse) \("(?:Aprovar|Recusar)"\) the internal transfer of R\$ [\d.,]+ to Stone account \S+.* \(operation (\S+)\)\.`)
 )
 
 // playOwner reads homolog's output and does what it asks of the owner
@@ -151,7 +152,7 @@ func playOwner(base string, out io.Reader, in io.WriteCloser, seen *bytes.Buffer
 			}
 		}
 		if m := decisionLine.FindStringSubmatch(line); m != nil {
-			action := map[string]string{"APPROVE": "approve", "REJECT": "reject"}[m[1]]
+			action := map[string]string{"approve": "approve", "refuse": "reject"}[m[1]]
 			resp, err := http.Post(base+"/_sim/owner/internal_transfers/"+m[2]+"/"+action, "application/json", strings.NewReader(""))
 			if err != nil {
 				return err

@@ -90,7 +90,7 @@ type plan struct {
 // id sequence, so pickle ids match the run's) and checks every step
 // against the step grammar: an undefined or ambiguous step is reported with
 // its file and line before anything is sent to the API.
-func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
+func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) (*plan, error) {
 	suite := godog.TestSuite{Options: &godog.Options{FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true}}
 	feats, err := suite.RetrieveFeatures()
 	if err != nil {
@@ -103,7 +103,7 @@ func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
 		if doc == nil || doc.Feature == nil {
 			continue
 		}
-		steps, scenarios := astIndex(doc.Feature)
+		steps, scenarios, background := astIndex(doc.Feature)
 		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: dedent(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
 		for _, pk := range f.Pickles {
 			es := &evidence.Scenario{ID: pk.Id, Name: pk.Name}
@@ -113,17 +113,24 @@ func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
 			if len(pk.AstNodeIds) > 0 {
 				es.Line = scenarios[pk.AstNodeIds[len(pk.AstNodeIds)-1]]
 			}
+			lines := scenarioLines{own: es.Line}
 			for _, ps := range pk.Steps {
 				st := &evidence.Step{ID: ps.Id, Text: ps.Text}
 				if len(ps.AstNodeIds) > 0 {
 					if a := steps[ps.AstNodeIds[0]]; a != nil {
 						st.Keyword, st.Line = a.Keyword, int(a.Location.Line)
+						if !background[ps.AstNodeIds[0]] {
+							lines.steps = append(lines.steps, st.Line)
+						}
 					}
 				}
 				if msg := matchStep(ps.Text, defs); msg != "" {
 					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", doc.Uri, st.Line, msg, strings.TrimSpace(st.Keyword)+" "+ps.Text))
 				}
 				es.Steps = append(es.Steps, st)
+			}
+			if !sel.keep(doc.Uri, es.Name, lines) {
+				continue
 			}
 			ef.Scenarios = append(ef.Scenarios, es)
 			p.byID[pk.Id] = es
@@ -136,7 +143,13 @@ func parsePlan(sc script, tags string, defs []steps.Definition) (*plan, error) {
 	if len(problems) > 0 {
 		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: fmt.Errorf("%s\n(the step grammar is in steps/doc.go and the README)", strings.Join(problems, "\n"))}
 	}
+	if unused := sel.unused(); len(unused) > 0 {
+		return nil, &ConfigError{File: "arguments", Err: fmt.Errorf("%s: no scenario of the plan is at that line (give the line of a Scenario or one of its steps)", strings.Join(unused, ", "))}
+	}
 	if len(p.byID) == 0 {
+		if sel.active() {
+			return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "name", Err: fmt.Errorf("no scenario matches tags %q and the selection (%s)", tags, strings.Join(sel.filters(), "; "))}
+		}
 		return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "tags", Err: fmt.Errorf("no scenario matches tags %q", tags)}
 	}
 	return p, nil
@@ -161,10 +174,12 @@ func matchStep(text string, defs []steps.Definition) string {
 	}
 }
 
-// astIndex maps AST node ids to steps and scenario (or example row) lines.
-func astIndex(f *messages.Feature) (map[string]*messages.Step, map[string]int) {
+// astIndex maps AST node ids to steps and scenario (or example row) lines,
+// and says which steps are a background's.
+func astIndex(f *messages.Feature) (map[string]*messages.Step, map[string]int, map[string]bool) {
 	steps := map[string]*messages.Step{}
 	lines := map[string]int{}
+	background := map[string]bool{}
 	var scenario func(s *messages.Scenario)
 	scenario = func(s *messages.Scenario) {
 		lines[s.Id] = int(s.Location.Line)
@@ -177,21 +192,22 @@ func astIndex(f *messages.Feature) (map[string]*messages.Step, map[string]int) {
 			}
 		}
 	}
-	background := func(b *messages.Background) {
+	addBackground := func(b *messages.Background) {
 		for _, st := range b.Steps {
 			steps[st.Id] = st
+			background[st.Id] = true
 		}
 	}
 	for _, c := range f.Children {
 		switch {
 		case c.Background != nil:
-			background(c.Background)
+			addBackground(c.Background)
 		case c.Scenario != nil:
 			scenario(c.Scenario)
 		case c.Rule != nil:
 			for _, rc := range c.Rule.Children {
 				if rc.Background != nil {
-					background(rc.Background)
+					addBackground(rc.Background)
 				}
 				if rc.Scenario != nil {
 					scenario(rc.Scenario)
@@ -199,7 +215,7 @@ func astIndex(f *messages.Feature) (map[string]*messages.Step, map[string]int) {
 			}
 		}
 	}
-	return steps, lines
+	return steps, lines, background
 }
 
 func tagNames(tags []*messages.Tag) []string {

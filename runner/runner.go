@@ -85,7 +85,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
-	p, err := parsePlan(sc, tags, steps.Definitions())
+	sel, err := newSelection(c)
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
+	p, err := parsePlan(sc, tags, steps.Definitions(), sel)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -130,8 +134,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return abandon(dir, &ConfigError{File: c.Source, Field: "client", Err: err})
 	}
 	ev := stepEvidence{rec: rec}
+	owner := tgt.owner(client, hc, ev, steps.OwnerActions(p.planned(), tgt.fixtures))
+	if c, ok := owner.(io.Closer); ok {
+		defer c.Close()
+	}
 	stepsCfg := steps.Config{
-		Client: client, Owner: tgt.owner(client, hc, ev), Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
+		Client: client, Owner: owner, Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
 		NewID:      uuid.NewString,
 		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,
@@ -161,7 +169,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		Target:   evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
 		Features: p.features,
 	}
-	if report.Coverage, err = coverage(c, sc, p, report.Target); err != nil {
+	if report.Coverage, err = coverage(c, sc, p, sel, report.Target); err != nil {
 		return abandon(dir, err)
 	}
 	if err := rec.Start(report); err != nil {
@@ -171,7 +179,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 
 	runCtx, cancel := context.WithTimeout(ctx, time.Duration(c.Timeout))
 	defer cancel()
-	h := &hooks{session: session, rec: rec, plan: p, out: out, ctx: runCtx}
+	h := &hooks{session: session, rec: rec, plan: p, out: out, ctx: runCtx, failFast: c.FailFast}
 	crash := execute(func() {
 		godog.TestSuite{
 			Name: "homolog",
@@ -188,6 +196,12 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	})
 
 	o := outcome(ctx, runCtx, rec.Report())
+	if h.stopped.Load() && !o.Complete && ctx.Err() == nil && runCtx.Err() == nil {
+		// --fail-fast: what did not run was left out on purpose, and the
+		// verdict says so.
+		o.IncompleteReason = "stopped at the first scenario that did not pass (--fail-fast); " + o.IncompleteReason
+		failFastCoverage(rec.Report())
+	}
 	if crash != "" {
 		o = evidence.Outcome{Status: "incomplete", IncompleteReason: crash, ExitCode: ExitIncomplete}
 	}
@@ -202,6 +216,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		// did, this run cannot be shown as passed.
 		fmt.Fprintf(out, "error: the bundle is incomplete: %v\n", red.String(ferr.Error()))
 		exit = ExitIncomplete
+	}
+	if err := pointLatest(c.Out, dir); err != nil {
+		fmt.Fprintf(out, "note: %s/%s does not point at this bundle: %v\n", c.Out, LatestName, err)
 	}
 	fmt.Fprintln(out, dir)
 	return Result{ExitCode: exit, Bundle: dir, Report: final}, nil

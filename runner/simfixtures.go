@@ -1,6 +1,10 @@
 package runner
 
 import (
+	"fmt"
+
+	"gopkg.in/yaml.v3"
+
 	"github.com/openbank-homolog/homolog/simulator"
 	"github.com/openbank-homolog/homolog/steps"
 )
@@ -39,4 +43,26 @@ func simulatorFixtures(fx simulator.Fixtures) steps.Fixtures {
 		}
 	}
 	return out
+}
+
+// FixturesYAML is a simulator client's fixtures as the fixtures: block of
+// a scenarios.yaml, ready to paste into a sandbox plan pointed at
+// homolog simulate (target sandbox, endpoints at the simulator).
+func FixturesYAML(fx simulator.Fixtures) ([]byte, error) {
+	sf := simulatorFixtures(fx)
+	fc := FixturesConfig{
+		OwnAccountID: sf.OwnAccountID, TransferTargets: sf.TransferTargets, PixKey: sf.PixKey, StaticBRCode: sf.StaticBRCode,
+		Barcodes: BarcodesConfig{Payable: sf.PayableBarcode, Paid: sf.PaidBarcode},
+	}
+	if t := sf.TEDTarget; t != nil {
+		fc.TEDTarget = &TEDTargetConfig{InstitutionCode: t.InstitutionCode, BranchCode: t.BranchCode, AccountCode: t.AccountCode,
+			AccountType: t.AccountType, Name: t.Name, Document: t.Document, DocumentType: t.DocumentType}
+	}
+	body, err := yaml.Marshal(struct {
+		Fixtures FixturesConfig `yaml:"fixtures"`
+	}{fc})
+	if err != nil {
+		return nil, fmt.Errorf("runner: fixtures: %w", err)
+	}
+	return body, nil
 }

@@ -35,7 +35,7 @@ type target struct {
 	clientID  string
 	key       *rsa.PrivateKey
 	fixtures  steps.Fixtures
-	owner     func(c *stone.Client, hc *http.Client, ev steps.Evidence) steps.Owner
+	owner     func(c *stone.Client, hc *http.Client, ev steps.Evidence, actions int) steps.Owner
 	poll      time.Duration
 	wait      time.Duration
 	close     func() error
@@ -52,19 +52,7 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 		if err != nil {
 			return nil, err
 		}
-		eps := stone.SandboxEndpoints()
-		if c.Target == TargetProduction {
-			eps = stone.ProductionEndpoints()
-		}
-		if c.Endpoints.AuthURL != "" {
-			eps.AuthURL = c.Endpoints.AuthURL
-		}
-		if c.Endpoints.APIURL != "" {
-			eps.APIURL = c.Endpoints.APIURL
-		}
-		if c.Endpoints.SiteURL != "" {
-			eps.SiteURL = c.Endpoints.SiteURL
-		}
+		eps := TargetEndpoints(c)
 		t := &target{
 			name: c.Target, endpoints: eps, clientID: c.Client.ID, key: key,
 			fixtures: configFixtures(c),
@@ -73,12 +61,32 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 		}
 		// One person for the whole run, hence one reader of their input:
 		// the run asks for its owner once.
-		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence) steps.Owner {
-			return steps.NewPersonOwner(steps.PersonOptions{Out: env.Stdout, In: env.Stdin, Poll: t.poll, Wait: t.wait, Evidence: ev})
+		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence, actions int) steps.Owner {
+			return steps.NewPersonOwner(steps.PersonOptions{Out: env.Stdout, In: env.Stdin, Interactive: env.Interactive,
+				RedirectURI: c.Client.RedirectURI, Actions: actions, Poll: t.poll, Wait: t.wait, Evidence: ev})
 		}
 		return t, nil
 	}
 	return nil, c.fieldErr("target", "unknown target %q", c.Target)
+}
+
+// TargetEndpoints are the URLs a sandbox or production plan talks to:
+// Stone's documented hosts, each overridden by the plan's endpoints key.
+func TargetEndpoints(c Config) stone.Endpoints {
+	eps := stone.SandboxEndpoints()
+	if c.Target == TargetProduction {
+		eps = stone.ProductionEndpoints()
+	}
+	if c.Endpoints.AuthURL != "" {
+		eps.AuthURL = c.Endpoints.AuthURL
+	}
+	if c.Endpoints.APIURL != "" {
+		eps.APIURL = c.Endpoints.APIURL
+	}
+	if c.Endpoints.SiteURL != "" {
+		eps.SiteURL = c.Endpoints.SiteURL
+	}
+	return eps
 }
 
 // configFixtures are the fixtures scenarios.yaml names.
@@ -147,7 +155,7 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 	}
 	f := c.Simulator.Faults
 	sim, err := simulator.New(simulator.Options{
-		FinishAfter: time.Duration(c.Simulator.FinishAfter),
+		FinishAfter: finishAfter(c.Simulator.FinishAfter),
 		Faults: simulator.Faults{
 			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
 			UnavailableRate: f.UnavailableRate, DropRate: f.DropRate, RetryAfter: time.Duration(f.RetryAfter), Paths: f.Paths,
@@ -171,10 +179,22 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 		poll:     20 * time.Millisecond, wait: 30 * time.Second,
 		close: sim.Close,
 	}
-	t.owner = func(_ *stone.Client, hc *http.Client, ev steps.Evidence) steps.Owner {
+	t.owner = func(_ *stone.Client, hc *http.Client, ev steps.Evidence, _ int) steps.Owner {
 		return steps.SimulatorOwner{BaseURL: sim.URL(), HTTP: hc, Evidence: ev}
 	}
 	return t, nil
+}
+
+// finishAfter is the simulator's step delay for a plan's finish_after:
+// 0 means immediate, as a user reads it, so the run never sits out a
+// wall-clock delay (each asynchronous step still passes through its
+// documented intermediate states: the simulator settles what is due on
+// the next request). The simulator's own zero means its 100 ms default.
+func finishAfter(d Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return time.Duration(d)
 }
 
 // LoadKey reads the partner's private key from the file or environment
@@ -243,4 +263,8 @@ type Env struct {
 	Lookup func(string) (string, bool)
 	Stdout io.Writer
 	Stdin  io.Reader
+	// Interactive says Stdin is a terminal a person types into. Without
+	// one (a CI job), and without a loopback redirect URI to catch the
+	// consent on, what needs the account owner is reported blocked.
+	Interactive bool
 }

@@ -239,7 +239,7 @@ func TestStatementEntryAccess(t *testing.T) {
 	}
 	wantStatus(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/statement/entries/"+own.ID, ""), http.StatusOK)
 	var thirdEntry string
-	e.store(func(st *store) { thirdEntry = st.accounts[e.fx.ThirdPartyAccountID].entries[0].ID })
+	e.store(func(st *book) { thirdEntry = st.Account(e.fx.ThirdPartyAccountID).Entries()[0].ID })
 	wantError(t, e.api(http.MethodGet, "/api/v1/statement/entries/"+thirdEntry, ""), http.StatusForbidden, "unauthorized")
 	wantError(t, e.api(http.MethodGet, "/api/v1/statement/entries/unknown", ""), http.StatusForbidden, "unauthorized")
 	wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/statement/entries/"+thirdEntry, ""), http.StatusForbidden, "unauthorized")

@@ -24,7 +24,7 @@ func TestConsentedAccountTransferWaitsForOwner(t *testing.T) {
 		t.Fatalf("owner approve = %d", code)
 	}
 	var ownerID string
-	e.store(func(st *store) { ownerID = st.accounts[e.fx.ThirdPartyAccountID].OwnerID })
+	e.store(func(st *book) { ownerID = st.Account(e.fx.ThirdPartyAccountID).OwnerID })
 	got := e.getTransfer(tr.ID)
 	if got.Status != "APPROVED" || got.ApprovedBy == nil || *got.ApprovedBy != ownerID || *got.ApprovedAt != "2026-11-28T14:00:00Z" {
 		t.Fatalf("after approve: %+v", got)

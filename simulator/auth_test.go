@@ -3,6 +3,7 @@ package simulator
 import (
 	"crypto/x509"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -226,8 +227,10 @@ func TestAPIAuthentication(t *testing.T) {
 			// httptest.NewRequest sets no User-Agent, so absent means absent.
 			rec := e.do(http.MethodGet, "/api/v1/accounts", nil, tt.hdr)
 			got := wantError(t, rec, tt.status, tt.typ)
-			if tt.typ == "bad_request" && string(got.Reason) != `"User-Agent header is required"` {
-				t.Fatalf("reason = %s", got.Reason)
+			if tt.typ == "bad_request" {
+				if d := badRequestDetail(t, got); d.Error != "User-Agent header is required" || strings.Join(d.Path, ".") != "User-Agent" {
+					t.Fatalf("bad_request detail = %+v", d)
+				}
 			}
 		})
 	}
@@ -242,4 +245,77 @@ func TestAPIAuthentication(t *testing.T) {
 		e.clock.Advance(2 * time.Second) // 901 s after issue
 		wantError(t, e.do(http.MethodGet, "/api/v1/accounts", nil, hdr), 401, "unauthenticated")
 	})
+}
+
+// TestTokenAudienceIsConfiguredNotHost: the assertion's aud must be one of
+// the simulator's configured realms (its base URL's, the address Start
+// listens on, Stone's sandbox realm), whatever Host header the caller sends:
+// otherwise any aud at all passes by sending a matching Host.
+func TestTokenAudienceIsConfiguredNotHost(t *testing.T) {
+	e := newEnv(t)
+	post := func(host, aud string) *httptest.ResponseRecorder {
+		c := e.docsClaims()
+		c["aud"] = aud
+		req := httptest.NewRequest(http.MethodPost, "http://"+host+tokenPath, strings.NewReader(tokenForm(testClientID, sign(t, e.key, c)).Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		rec := httptest.NewRecorder()
+		e.sim.ServeHTTP(rec, req)
+		return rec
+	}
+	rec := post("evil.example", "https://evil.example/auth/realms/stone_bank")
+	wantStatus(t, rec, http.StatusUnauthorized)
+	if got := decode[keycloakError](t, rec); got.Error != "invalid_client" || !strings.Contains(got.Description, `"aud"`) {
+		t.Fatalf("aud taken from the Host header: %+v", got)
+	}
+	wantStatus(t, post("evil.example", testRealm), http.StatusOK) // the configured base URL, whatever the Host
+	wantStatus(t, post("evil.example", sandboxRealmURL), http.StatusOK)
+
+	// Served by Start, the listening address is a realm too; the access
+	// token's issuer is the configured realm, not the caller's Host.
+	s, err := New(Options{SigningKey: testKeys(t)[0], Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Register(Client{ID: testClientID, PublicKey: &e.key.PublicKey}); err != nil {
+		t.Fatal(err)
+	}
+	e.sim = s
+	wantStatus(t, post("sim.test", testRealm), http.StatusUnauthorized) // no base URL configured: sim.test is nobody's realm
+	if err := s.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	host := strings.TrimPrefix(s.URL(), "http://")
+	rec = post("evil.example", s.URL()+"/auth/realms/stone_bank")
+	wantStatus(t, rec, http.StatusOK)
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(decode[tokenResponse](t, rec).AccessToken, claims); err != nil || claims["iss"] != s.URL()+"/auth/realms/stone_bank" {
+		t.Fatalf("access token iss = %v (%v), want the listening address's realm, not %s", claims["iss"], err, host)
+	}
+	if _, err := New(Options{BaseURL: "ftp://x"}); err == nil || !strings.Contains(err.Error(), "base URL") {
+		t.Fatalf("a base URL that is not http(s) was accepted: %v", err)
+	}
+}
+
+// TestTokenRejectsCriticalHeader: RFC 7515 §4.1.11, a JWS whose crit names
+// an extension the recipient does not process must be refused.
+func TestTokenRejectsCriticalHeader(t *testing.T) {
+	e := newEnv(t)
+	for _, crit := range []any{[]string{"exp"}, []string{"urn:example:ext"}, []string{}} {
+		tok := jwt.NewWithClaims(jwt.SigningMethodRS256, e.docsClaims())
+		tok.Header["crit"] = crit
+		tok.Header["urn:example:ext"] = true
+		signed, err := tok.SignedString(e.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := e.postToken(tokenForm(testClientID, signed))
+		wantStatus(t, rec, http.StatusUnauthorized)
+		if got := decode[keycloakError](t, rec); got.Error != "invalid_client" || !strings.Contains(got.Description, `"crit"`) {
+			t.Fatalf("crit %v: %+v", crit, got)
+		}
+	}
+	// The same assertion without crit is fine.
+	wantStatus(t, e.postToken(tokenForm(testClientID, sign(t, e.key, e.docsClaims()))), http.StatusOK)
 }

@@ -1,56 +1,13 @@
 package simulator
 
 import (
-	"errors"
+	"github.com/openbank-homolog/homolog/simulator/internal/brcode"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 )
-
-func TestCRC16MatchesBACEN(t *testing.T) {
-	// CRC-16/CCITT-FALSE check value, and a BR Code from BACEN's manual.
-	if got := crc16("123456789"); got != "29B1" {
-		t.Fatalf("crc16(123456789) = %s, want 29B1", got)
-	}
-	manual := "00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D"
-	b, err := parseBRCode(manual)
-	if err != nil || b.dynamic || b.key != "123e4567-e12b-12d1-a456-426655440000" || b.txid != "" || b.amount != 0 || b.name != "Fulano de Tal" {
-		t.Fatalf("manual example = %+v, %v", b, err)
-	}
-}
-
-func TestBRCodeRoundTripAndErrors(t *testing.T) {
-	in := brCode{key: "+5561912345678", amount: 12_345, name: "Pedro Álves", city: "Brasília", txid: "PEDIDO42", info: "camisa"}
-	out, err := parseBRCode(in.encode())
-	if err != nil || out.key != in.key || out.amount != 12_345 || out.txid != "PEDIDO42" || out.name != "Pedro Alves" || out.city != "Brasilia" || out.info != "camisa" {
-		t.Fatalf("round trip = %+v, %v", out, err)
-	}
-	dyn, err := parseBRCode(brCode{dynamic: true, url: "sim.test/pix/abc", amount: 100, name: "X", city: "Y"}.encode())
-	if err != nil || !dyn.dynamic || dyn.url != "sim.test/pix/abc" {
-		t.Fatalf("dynamic = %+v, %v", dyn, err)
-	}
-	good := in.encode()
-	notPix := strings.Replace(good, "br.gov.bcb.pix", "br.gov.bcb.xyz", 1)
-	notPix = notPix[:len(notPix)-4] + crc16(notPix[:len(notPix)-4])
-	for name, tt := range map[string]struct {
-		code string
-		want error
-	}{
-		"empty":        {"", errBRCodeGarbage},
-		"text":         {"hello world", errBRCodeGarbage},
-		"bad crc":      {good[:len(good)-4] + "0000", errBRCodeGarbage},
-		"truncated":    {good[:30], errBRCodeGarbage},
-		"bad length":   {"000201269", errBRCodeGarbage},
-		"not pix":      {notPix, errBRCodeUnsupported},
-		"lowercase ok": {good[:len(good)-4] + strings.ToLower(good[len(good)-4:]), nil},
-	} {
-		if _, err := parseBRCode(tt.code); !errors.Is(err, tt.want) {
-			t.Errorf("%s: err %v, want %v", name, err, tt.want)
-		}
-	}
-}
 
 func TestReadBRCodeEndpoint(t *testing.T) {
 	e := newEnv(t)
@@ -69,7 +26,7 @@ func TestReadBRCodeEndpoint(t *testing.T) {
 	}
 	wantError(t, e.api(http.MethodPost, path, `{"brcode":"garbage"}`), 400, "bad_request")
 	wantError(t, e.api(http.MethodPost, path, `{}`), 400, "validation")
-	foreign := brCode{dynamic: true, url: "pix.example.com/qr/v2/123", name: "X", city: "Y"}.encode()
+	foreign := brcode.Code{Dynamic: true, URL: "pix.example.com/qr/v2/123", Name: "X", City: "Y"}.Encode()
 	wantError(t, e.api(http.MethodPost, path, `{"brcode":"`+foreign+`"}`), 501, "brcode_not_supported")
 }
 
@@ -81,6 +38,11 @@ func TestPixInvoiceDynamicQRPaidFromAnotherAccount(t *testing.T) {
 	if inv.str("status") != "ACTIVE" || inv.str("key_type") != "random_key" || !strings.HasPrefix(inv.str("location"), testHost+"/pix/") ||
 		!strings.HasPrefix(inv.str("qr_code_content"), "000201010212") || len(inv.str("transaction_id")) != 32 {
 		t.Fatalf("invoice = %v", inv)
+	}
+	// qr_code_image is the QR code of qr_code_content (§5.5); that Image
+	// draws a readable QR code of its content is internal/brcode's test.
+	if img, err := brcode.Image(inv.str("qr_code_content")); err != nil || inv.str("qr_code_image") != img {
+		t.Fatalf("qr_code_image %.60q is not the QR code of qr_code_content (%v)", inv.str("qr_code_image"), err)
 	}
 	dyn := e.call(http.MethodPost, "/api/v1/pix/outbound_pix_payments/brcodes", `{"brcode":"`+inv.str("qr_code_content")+`"}`, 200)
 	d := dyn.sub("dynamic")

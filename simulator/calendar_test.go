@@ -6,29 +6,6 @@ import (
 	"testing"
 )
 
-func TestHolidays(t *testing.T) {
-	for day, name := range map[string]string{
-		"2026-02-16": "Carnaval", "2026-02-17": "Carnaval", "2026-04-03": "Sexta-feira Santa", "2026-06-04": "Corpus Christi",
-		"2027-03-26": "Sexta-feira Santa", "2026-11-20": "Dia Nacional de Zumbi e da Consciência Negra", "2026-12-25": "Natal",
-		"2026-04-21": "Tiradentes",
-	} {
-		d, _ := parseDay(day)
-		if got, ok := holiday(d); !ok || got != name {
-			t.Errorf("%s = %q %v, want %s", day, got, ok, name)
-		}
-	}
-	d, _ := parseDay("2023-11-20")
-	if _, ok := holiday(d); ok {
-		t.Error("20 November was not a national holiday before 2024")
-	}
-	for from, want := range map[string]string{"2026-12-24": "2026-12-24", "2026-12-25": "2026-12-28", "2026-12-31": "2026-12-31", "2027-01-01": "2027-01-04"} {
-		d, _ := parseDay(from)
-		if got := dateString(nextBusinessDay(d)); got != want {
-			t.Errorf("next business day from %s = %s, want %s", from, got, want)
-		}
-	}
-}
-
 func TestCalendarEndpoint(t *testing.T) {
 	e := newEnv(t)
 	path := "/api/v1/schedulings/calendar?operation_type=external_transfer&start=2026-12-19&end=2026-12-27"
@@ -85,11 +62,40 @@ func TestFeesAndInstitutions(t *testing.T) {
 	wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.OwnAccountID+"/fees/wire", ""), 400, "validation")
 	wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+e.fx.ThirdPartyAccountID+"/fees", ""), 403, "unauthorized")
 
+	lists := map[string]map[string]institution{}
 	for _, ctx := range []string{"", "?context=str", "?context=spi", "?context=all"} {
 		l := decode[[]institution](t, e.do(http.MethodGet, "/api/v1/institutions"+ctx, nil, nil))
 		if len(l) < 15 {
 			t.Fatalf("institutions%s = %d", ctx, len(l))
 		}
+		lists[ctx] = map[string]institution{}
+		for _, in := range l {
+			lists[ctx][in.ISPBCode] = in
+		}
+	}
+	// §4: str lists TED participants, spi PIX participants; the seed has
+	// some of each that the other list leaves out.
+	if len(lists[""]) != len(lists["?context=str"]) || len(lists["?context=all"]) <= len(lists["?context=str"]) || len(lists["?context=all"]) <= len(lists["?context=spi"]) {
+		t.Fatalf("list sizes: default %d, str %d, spi %d, all %d", len(lists[""]), len(lists["?context=str"]), len(lists["?context=spi"]), len(lists["?context=all"]))
+	}
+	spiOnly, strOnly := 0, 0
+	for ispb, in := range lists["?context=all"] {
+		_, str := lists["?context=str"][ispb]
+		_, spi := lists["?context=spi"][ispb]
+		switch {
+		case spi != in.SPIParticipant || (!str && !spi):
+			t.Errorf("%s (%s): spi_participant %v, in str %v, in spi %v", ispb, in.Name, in.SPIParticipant, str, spi)
+		case spi && !str:
+			spiOnly++
+			if in.NumberCode != nil {
+				t.Errorf("SPI-only %s has a bank number %q", ispb, *in.NumberCode)
+			}
+		case str && !spi:
+			strOnly++
+		}
+	}
+	if spiOnly == 0 || strOnly == 0 {
+		t.Fatalf("%d SPI-only and %d STR-only institutions: context=spi and context=str must differ both ways", spiOnly, strOnly)
 	}
 	for code, ispb := range map[string]string{"077": "00416968", "00360305": "00360305", "260": "18236120", "001": "00000000"} {
 		if in := decode[institution](t, e.do(http.MethodGet, "/api/v1/institutions/"+code, nil, nil)); in.ISPBCode != ispb || !in.SPIParticipant {

@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"crypto/x509"
-	"encoding/json"
 	"html"
 	"net/http"
 	"net/url"
@@ -127,9 +126,7 @@ func TestConsentLinkInvalid(t *testing.T) {
 			// The owner control refuses the same link, in JSON.
 			full := "http://" + testHost + link
 			rec = e.do(http.MethodPost, "/_sim/owner/consent", strings.NewReader(mustJSON(t, map[string]string{"link": full, "decision": "approve"})), nil)
-			var reason string
-			if err := json.Unmarshal(wantError(t, rec, http.StatusBadRequest, "bad_request").Reason, &reason); err != nil ||
-				!strings.Contains(reason, tt.want) {
+			if reason := badRequestDetail(t, wantError(t, rec, http.StatusBadRequest, "bad_request")).Error; !strings.Contains(reason, tt.want) {
 				t.Fatalf("owner control reason %q lacks %q", reason, tt.want)
 			}
 			// And nothing was shared.

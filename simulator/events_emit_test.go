@@ -28,8 +28,8 @@ func TestEventsAreSnapshots(t *testing.T) {
 	status := map[string]string{"finished": "FINISHED", "approved": "APPROVED", "money_reserved": "MONEY_RESERVED",
 		"settled": "SETTLED", "registered": "REGISTERED", "refunded": "REFUNDED", "created": ""}
 	var types []string
-	e.store(func(st *store) {
-		for _, ev := range st.events {
+	e.store(func(st *book) {
+		for _, ev := range st.Events() {
 			types = append(types, ev.Type)
 			raw, ok := ev.Data.(json.RawMessage)
 			var data map[string]any

@@ -78,7 +78,7 @@ func TestTEDValidationAndNormalisation(t *testing.T) {
 		if tt.entity != "" {
 			body = fmt.Sprintf(`{"amount":100,"account_id":%q,"target":{"account":{%s},"entity":%s}}`, own, tt.account, tt.entity)
 		}
-		if got := e.call(http.MethodPost, "/api/v1/dry_run/external_transfers", body, http.StatusOK); !tt.check(got) {
+		if got := e.call(http.MethodPost, "/api/v1/dry_run/external_transfers", body, http.StatusAccepted); !tt.check(got) {
 			t.Errorf("%s: %v", tt.name, got)
 		}
 	}
@@ -100,6 +100,8 @@ func TestTEDValidationAndNormalisation(t *testing.T) {
 		}
 	}
 	wantError(t, e.api(http.MethodPost, "/api/v1/external_transfers", tedBody(own, `"account_code":"1234","institution_code":"999"`, 1)), 422, "target_institution_not_found")
+	// An SPI-only institution (no bank number, not in context=str) takes no TED.
+	wantError(t, e.api(http.MethodPost, "/api/v1/external_transfers", tedBody(own, `"account_code":"1234","branch_code":"1","institution_code":"39876100"`, 1)), 422, "target_institution_not_found")
 	wantError(t, e.api(http.MethodPost, "/api/v1/external_transfers", tedBody(own, `"account_code":"1234","institution_code":"197"`, 1)), 422, "target_institution_not_allowed")
 	wantError(t, e.api(http.MethodPost, "/api/v1/external_transfers", tedBody(own, `"account_code":"1234","institution_code":"16501555"`, 1)), 422, "target_institution_not_allowed")
 	wantError(t, e.api(http.MethodPost, "/api/v1/external_transfers", tedBody(e.fx.ThirdPartyAccountID, santander, 1)), 403, "unauthorized")

@@ -145,10 +145,10 @@ func TestFaultPaths(t *testing.T) {
 func TestFaultLatencyWaitsOnHook(t *testing.T) {
 	e := newEnv(t, withFaults(Faults{Latency: 250 * time.Millisecond}))
 	var waited []time.Duration
-	e.sim.faults.wait = func(ctx context.Context, d time.Duration) error {
+	e.sim.faults.SetWait(func(ctx context.Context, d time.Duration) error {
 		waited = append(waited, d)
 		return nil
-	}
+	})
 	wantStatus(t, e.do(http.MethodGet, "/api/v1/institutions", nil, nil), http.StatusOK)
 	wantStatus(t, e.do(http.MethodGet, "/_sim/clock", nil, nil), http.StatusOK) // never delayed
 	if !reflect.DeepEqual(waited, []time.Duration{250 * time.Millisecond}) {

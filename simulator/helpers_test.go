@@ -90,7 +90,7 @@ type env struct {
 func newEnv(t *testing.T, mods ...func(*Options)) *env {
 	t.Helper()
 	clock := newClock()
-	opts := Options{Now: clock.Now, NewID: counterIDs(), SigningKey: testKeys(t)[0]}
+	opts := Options{Now: clock.Now, NewID: counterIDs(), SigningKey: testKeys(t)[0], BaseURL: "http://" + testHost}
 	for _, m := range mods {
 		m(&opts)
 	}
@@ -200,6 +200,17 @@ type apiError struct {
 	Type   string          `json:"type"`
 	Path   string          `json:"path"`
 	Reason json.RawMessage `json:"reason"`
+	Errors []fieldError    `json:"errors"` // bad_request details (§6)
+}
+
+// badRequestDetail is the one {error, path} of a bad_request, which §6
+// puts under errors, never under reason.
+func badRequestDetail(t *testing.T, e apiError) fieldError {
+	t.Helper()
+	if len(e.Errors) != 1 || len(e.Reason) != 0 {
+		t.Fatalf("bad_request errors %+v, reason %s: want one entry under errors and no reason", e.Errors, e.Reason)
+	}
+	return e.Errors[0]
 }
 
 func wantError(t *testing.T, rec *httptest.ResponseRecorder, code int, typ string) apiError {
@@ -216,10 +227,13 @@ func wantError(t *testing.T, rec *httptest.ResponseRecorder, code int, typ strin
 }
 
 // withStore lets tests inspect accounts the application cannot see.
-func (e *env) store(fn func(st *store)) {
-	e.sim.mu.Lock()
-	defer e.sim.mu.Unlock()
-	fn(e.sim.st)
+func (e *env) store(fn func(st *book)) {
+	e.sim.book.Locked(func() { fn(e.sim.book) })
+}
+
+func accountIDByCode(st *book, code string) string {
+	a, _ := st.AccountByCode(code)
+	return a.ID
 }
 
 func mustJSON(t *testing.T, v any) string {

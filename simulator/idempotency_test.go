@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/openbank-homolog/homolog/simulator/internal/api"
 )
 
 const idemHeader = "x-stone-idempotency-key"
@@ -51,8 +53,8 @@ func TestIdempotencyKeyScopeAndLength(t *testing.T) {
 
 	long := strings.Repeat("k", 73)
 	got := wantError(t, e.api(http.MethodPost, "/api/v1/internal_transfers", body, idemHeader, long), 431, "bad_request")
-	if string(got.Reason) != `"x-stone-idempotency-key longer than 72 characters"` {
-		t.Fatalf("431 reason = %s", got.Reason)
+	if d := badRequestDetail(t, got); d.Error != "longer than 72 characters" || strings.Join(d.Path, ".") != "x-stone-idempotency-key" {
+		t.Fatalf("431 detail = %+v", d)
 	}
 	e.createTransfer(body, idemHeader, strings.Repeat("k", 72))
 
@@ -73,17 +75,16 @@ func TestIdempotencyKeyScopeAndLength(t *testing.T) {
 // TestIdempotencyInFlight holds the first request inside the handler, which
 // a synchronous simulator cannot otherwise show, and checks the 423.
 func TestIdempotencyInFlight(t *testing.T) {
-	e := newEnv(t)
 	entered, release := make(chan struct{}), make(chan struct{})
 	var calls atomic.Int32
-	h := e.sim.idempotent(func(w http.ResponseWriter, _ *http.Request, _ *reqCtx) {
+	h := api.NewIdempotency().Wrap(func(w http.ResponseWriter, _ *http.Request, _ *api.Call) {
 		if calls.Add(1) == 1 {
 			close(entered)
 			<-release
 		}
-		jsonReply(http.StatusAccepted, map[string]int32{"call": calls.Load()}).write(w)
+		api.JSON(http.StatusAccepted, map[string]int32{"call": calls.Load()}).Write(w)
 	})
-	rc := &reqCtx{client: &clientRec{Client: Client{ID: testClientID}}}
+	rc := &api.Call{ClientID: testClientID}
 	call := func(body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/internal_transfers", strings.NewReader(body))
 		req.Header.Set(idemHeader, "slow")
@@ -108,15 +109,14 @@ func TestIdempotencyInFlight(t *testing.T) {
 }
 
 func TestIdempotencyKeyFreedWhenHandlerPanics(t *testing.T) {
-	e := newEnv(t)
 	panics := true
-	h := e.sim.idempotent(func(w http.ResponseWriter, _ *http.Request, _ *reqCtx) {
+	h := api.NewIdempotency().Wrap(func(w http.ResponseWriter, _ *http.Request, _ *api.Call) {
 		if panics {
 			panic("boom")
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	rc := &reqCtx{}
+	rc := &api.Call{}
 	call := func() *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/x", strings.NewReader(`{}`))
 		req.Header.Set(idemHeader, "k")

@@ -40,7 +40,7 @@ func TestApproveRejectThroughStoneRoutes(t *testing.T) {
 	e := newEnv(t)
 	e.consent("approve")
 	var owner string
-	e.store(func(st *store) { owner = st.accounts[e.fx.ThirdPartyAccountID].OwnerID })
+	e.store(func(st *book) { owner = st.Account(e.fx.ThirdPartyAccountID).OwnerID })
 	a := e.createTransfer(transferBody(e.fx.ThirdPartyAccountID, e.fx.TransferTargets[0], 100))
 	b := e.createTransfer(transferBody(e.fx.ThirdPartyAccountID, e.fx.TransferTargets[0], 200))
 	e.call(http.MethodPost, "/api/v1/internal_transfers/"+a.ID+"/approve", "", http.StatusNoContent)

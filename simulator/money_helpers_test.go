@@ -65,8 +65,8 @@ func (e *env) ctl(method, path, body string) *httptest.ResponseRecorder {
 // eventTypes lists the event types emitted so far about an account.
 func (e *env) eventTypes(accountID string) []string {
 	var out []string
-	e.store(func(st *store) {
-		for _, ev := range st.events {
+	e.store(func(st *book) {
+		for _, ev := range st.Events() {
 			if accountID == "" || ev.AccountID == accountID {
 				out = append(out, ev.Type)
 			}
@@ -79,8 +79,8 @@ func (e *env) eventTypes(accountID string) []string {
 func (e *env) lastEvent(typ string) *event {
 	e.t.Helper()
 	var found *event
-	e.store(func(st *store) {
-		for _, ev := range st.events {
+	e.store(func(st *book) {
+		for _, ev := range st.Events() {
 			if ev.Type == typ {
 				found = ev
 			}

@@ -20,12 +20,12 @@ func TestBarcodeCheckDigitsOfStoneExamples(t *testing.T) {
 	for _, p := range pairs {
 		for _, in := range []string{p[0], p[1], strings.Join(strings.Split(p[1], ""), " ")} {
 			b, err := parseBarcode(in, now)
-			if err != nil || b.barcode != p[0] || b.line != p[1] || b.docType != p[2] {
+			if err != nil || b.Barcode != p[0] || b.Line != p[1] || b.DocType != p[2] {
 				t.Fatalf("%s: %+v, %v", in, b, err)
 			}
 		}
 	}
-	if b, _ := parseBarcode(pairs[2][0], now); b.face != 2100 || dateString(b.expiration) != "2020-12-01" || b.bankCode != "197" {
+	if b, _ := parseBarcode(pairs[2][0], now); b.Face != 2100 || dateString(b.Expiration) != "2020-12-01" || b.BankCode != "197" {
 		t.Fatalf("boleto fields = %+v", b)
 	}
 	for _, bad := range []string{"", "123", "19797845600000021000000063139072468215929007", "19790000056313907246482159290061784560000002101",
@@ -45,7 +45,7 @@ func TestBarcodeFixturesAreValidAndServed(t *testing.T) {
 	for _, f := range fx {
 		for _, in := range []string{f.Barcode, f.WritableLine} {
 			b, err := parseBarcode(in, e.clock.Now())
-			if err != nil || b.kind != f.Kind || b.face != f.FaceValue {
+			if err != nil || b.Kind != f.Kind || b.Face != f.FaceValue {
 				t.Fatalf("%+v: %+v, %v", f, b, err)
 			}
 		}

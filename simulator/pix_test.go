@@ -103,6 +103,8 @@ func TestPixErrors(t *testing.T) {
 	wantError(t, post(`{"account_id":"`+own+`","key":"+5561912345678","transaction_id":"bad id!"}`), 400, "validation")
 	wantError(t, post(`{"account_id":"`+own+`","transaction_id":"abc"}`), 400, "validation")
 	wantError(t, post(`{"account_id":"`+own+`","amount":1,"target":{"entity":{"name":"x","document":"52998224725"},"account":{"account_type":"CC","account_code":"123","branch_code":"0001"},"institution":{"ispb":"99999999"}}}`), 422, "target_institution_not_found")
+	// BNDES is in the STR, not the SPI: no PIX reaches it (§4).
+	wantError(t, post(`{"account_id":"`+own+`","amount":1,"target":{"entity":{"name":"x","document":"52998224725"},"account":{"account_type":"CC","account_code":"123","branch_code":"0001"},"institution":{"ispb":"33657248"}}}`), 422, "target_institution_not_found")
 	wantError(t, post(`{"account_id":"`+own+`","amount":1,"target":{"entity":{"name":"x","document":"52998224725"},"account":{"account_type":"PG","account_code":"999999","branch_code":"0001"},"institution":{"ispb":"16501555"}}}`), 422, "target_account_not_found")
 	wantError(t, e.api(http.MethodPost, "/api/v1/pix/outbound_pix_payments", pixByKey(own, e.fx.PixKeys[0].Key, 1)), 400, "validation")
 	// By account data: target.account is shown.

@@ -11,22 +11,22 @@ func TestSeedIsConsistent(t *testing.T) {
 		t.Fatal(err)
 	}
 	docRE := regexp.MustCompile(`^(\d{11}|\d{14})$`)
-	e.store(func(st *store) {
+	e.store(func(st *book) {
 		codes := map[string]bool{}
-		for _, a := range st.accounts {
+		for _, a := range st.Accounts() {
 			if codes[a.AccountCode] || !docRE.MatchString(a.OwnerDocument) || !validDocument(a.OwnerDocument) {
 				t.Errorf("account %+v: duplicate code or bad document", *a)
 			}
 			codes[a.AccountCode] = true
 			prev := int64(-1)
-			for i, en := range a.entries {
+			for i, en := range a.Entries() {
 				if en.BalanceAfter != en.BalanceBefore+en.Amount || en.BalanceAfter < 0 || (i > 0 && en.BalanceBefore != prev) {
 					t.Fatalf("account %s entry %d breaks the chain: %+v", a.ID, i, *en)
 				}
 				prev = en.BalanceAfter
 			}
-			if len(a.entries) > 0 && prev != a.balance {
-				t.Fatalf("account %s: last balance_after %d, balance %d", a.ID, prev, a.balance)
+			if len(a.Entries()) > 0 && prev != a.Balance() {
+				t.Fatalf("account %s: last balance_after %d, balance %d", a.ID, prev, a.Balance())
 			}
 		}
 	})

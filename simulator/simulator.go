@@ -6,6 +6,26 @@
 // live under /_sim/, outside Stone's namespace. Each Simulator is independent:
 // the package holds no mutable state, so parallel tests can each use their own.
 //
+// This package is the small public surface; each family of the API lives in
+// its own package under internal/ and registers its own routes:
+//
+//	internal/api           JSON answers and srn:error bodies, request bodies, pagination, idempotency, the router
+//	internal/ledger        accounts, balances, statements, fees, clients, the clock and scheduler, events
+//	internal/keycloak      the token endpoint and bearer tokens
+//	internal/consent       the /consentimento site and the owner's consent
+//	internal/institutions  the institutions directory (institutions.json)
+//	internal/calendar      business days, holidays, operation windows, the scheduling calendar
+//	internal/approvals     the cash-out lifecycle, approvals, batch operations, schedulings
+//	internal/transfer      internal transfers
+//	internal/ted           external transfers (TED) and their seeded targets
+//	internal/barcode       barcodes, writable lines and the test documents
+//	internal/payment       barcode payments
+//	internal/boleto        boleto issuance
+//	internal/brcode        BR Codes (EMV payloads)
+//	internal/pix           PIX keys, payments, charges, inbound payments and refunds
+//	internal/webhooks      webhook sealing, delivery, retries and inspection
+//	internal/faults        injected faults
+//
 // Passing against the simulator proves an integration is ready for Stone's
 // homologation; it is not Stone's homologation.
 package simulator
@@ -13,29 +33,39 @@ package simulator
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
-	"html/template"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/openbank-homolog/homolog/simulator/internal/api"
+	"github.com/openbank-homolog/homolog/simulator/internal/approvals"
+	"github.com/openbank-homolog/homolog/simulator/internal/boleto"
+	"github.com/openbank-homolog/homolog/simulator/internal/calendar"
+	"github.com/openbank-homolog/homolog/simulator/internal/consent"
+	"github.com/openbank-homolog/homolog/simulator/internal/faults"
+	"github.com/openbank-homolog/homolog/simulator/internal/institutions"
+	"github.com/openbank-homolog/homolog/simulator/internal/keycloak"
+	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
+	"github.com/openbank-homolog/homolog/simulator/internal/payment"
+	"github.com/openbank-homolog/homolog/simulator/internal/pix"
+	"github.com/openbank-homolog/homolog/simulator/internal/ted"
+	"github.com/openbank-homolog/homolog/simulator/internal/transfer"
+	"github.com/openbank-homolog/homolog/simulator/internal/webhooks"
 )
 
 const (
-	// sandboxRealmURL is accepted as an assertion audience so that code written
-	// for Stone's sandbox works unchanged against the simulator.
-	sandboxRealmURL    = "https://sandbox-accounts.openbank.stone.com.br/auth/realms/stone_bank"
-	realmPath          = "/auth/realms/stone_bank"
-	tokenSuffix        = "/protocol/openid-connect/token"
-	tokenPath          = realmPath + tokenSuffix
 	defaultRedirectURI = "https://partner.example/consent/callback"
 	defaultFinishAfter = 100 * time.Millisecond
 	defaultApprovalTTL = 24 * time.Hour
-	maxBodyBytes       = 1 << 20
 )
 
 // Options configures a Simulator. The zero value is usable.
@@ -49,9 +79,29 @@ type Options struct {
 	// expires at the end of its scheduled day); 0 → 24h.
 	ApprovalExpiry time.Duration
 	Logf           func(format string, args ...any)
-	Faults         Faults       // injected failures; zero value = none (see faults.go)
+	Faults         Faults       // injected failures; zero value = none
 	HTTPClient     *http.Client // delivers webhooks; nil → a client with a 10 s timeout
+	// BaseURL is where clients reach the simulator ("http://sim.example:8080"),
+	// when that is not the address Start listens on (a proxy, a container,
+	// 0.0.0.0). Client assertions may name its realm, the realm of the
+	// address Start listens on, or Stone's sandbox realm as audience; never
+	// whatever Host header a caller sends.
+	BaseURL string
+	// NoControls leaves out the /_sim/ test controls: they answer 404.
+	NoControls bool
+	// ReadTimeout bounds reading one request, body included, on the server
+	// Start runs, so a body that trickles in cannot hold a connection;
+	// 0 → 30 s. IdleTimeout closes a keep-alive connection left idle; 0 → 2 min.
+	ReadTimeout, IdleTimeout time.Duration
 }
+
+// Faults configures failures injected before a request is routed (see
+// internal/faults for the fields); the zero value injects nothing.
+type Faults = faults.Config
+
+// FaultsError names the field of Faults that is wrong: Field as in Go, JSON
+// as in /_sim/faults and scenarios.yaml.
+type FaultsError = faults.Error
 
 // Client is a partner application registered with the simulator, as Stone
 // registers it from the integration form.
@@ -62,58 +112,35 @@ type Client struct {
 	WebhookURL  string         // where webhooks are POSTed; "" → none are delivered (they are still listed)
 }
 
-// Fixtures tell a test runner what the seeded world looks like for one client.
-type Fixtures struct {
-	ClientID            string   `json:"client_id"`
-	OwnAccountID        string   `json:"own_account_id"`         // the application's own account (visible without consent)
-	ThirdPartyAccountID string   `json:"third_party_account_id"` // visible only after its owner consents
-	TransferTargets     []string `json:"transfer_targets"`       // account_codes of other Stone accounts, valid internal transfer targets
-	RedirectURI         string   `json:"redirect_uri"`
-
-	TEDTargets   []TEDTarget      `json:"ted_targets"`   // bank accounts at other institutions; the one with ReturnedWith is always returned (REFUNDED)
-	PixKeys      []PixKeyFixture  `json:"pix_keys"`      // DICT keys of other people (other banks, then a Stone account); Refunds marks the one whose bank returns every PIX
-	OwnPixKey    string           `json:"own_pix_key"`   // a random key already registered on the own account
-	StaticBRCode string           `json:"static_brcode"` // a static BR Code (amount 15.00) paying PixKeys[0]
-	Barcodes     []BarcodeFixture `json:"barcodes"`      // test barcodes: payable, paid, unpayable, divergent, ... (barcodes.go)
-	// InvoiceTypes lists, per account id, the boleto invoice types that
-	// account may issue; the others answer 422 product_not_enabled.
-	InvoiceTypes map[string][]string `json:"invoice_types"`
-}
-
 // ErrClientConflict is returned by Register when the client id is already
 // registered with a different public key or redirect URI.
 var ErrClientConflict = errors.New("client already registered with a different public key or redirect URI")
 
 // Simulator is an http.Handler serving the simulated Stone sandbox.
 type Simulator struct {
-	opts        Options
-	finishAfter time.Duration
-	key         *rsa.PrivateKey
-	kid         string
-	pages       *template.Template
-	routes      router
+	opts Options
+	key  *rsa.PrivateKey
+	seed ledger.Seed
 
-	// clockOffset lets /_sim/clock/advance move time forward on top of Options.Now
-	// for callers that only reach the simulator over HTTP.
-	clockOffset atomic.Int64
+	book      *ledger.Book
+	keycloak  *keycloak.Keycloak
+	dir       *institutions.Directory
+	ops       *approvals.Registry
+	transfers *transfer.Transfers
+	teds      *ted.TEDs
+	boletos   *boleto.Issuer
+	payments  *payment.Payments
+	pix       *pix.Pix
+	consent   *consent.Site
+	hooks     *webhooks.Hooks
+	faults    *faults.Injector
+	mux       *api.Mux
 
-	// idMu serialises Options.NewID so that a caller-supplied counter needs no lock.
-	idMu sync.Mutex
-
-	// mu guards the whole store: a single lock keeps every balance, statement
-	// and transfer transition atomic with respect to concurrent requests.
-	mu sync.Mutex
-	st *store
+	fixtures map[string]Fixtures // by client id; guarded by the book's lock
 
 	srvMu sync.Mutex
 	srv   *http.Server
 	ln    net.Listener
-
-	// faults decides, before routing, whether a request is answered with
-	// an injected failure (faults.go).
-	faults *faultInjector
-	// hooks owns webhook signing keys and delivery (webhooks.go).
-	hooks *webhooks
 }
 
 // New returns an independent simulator with an empty world; call Register to
@@ -125,13 +152,21 @@ func New(opts Options) (*Simulator, error) {
 	if opts.NewID == nil {
 		opts.NewID = uuid.NewString
 	}
-	s := &Simulator{opts: opts, key: opts.SigningKey, finishAfter: opts.FinishAfter}
-	switch {
-	case s.finishAfter == 0:
-		s.finishAfter = defaultFinishAfter
-	case s.finishAfter < 0:
-		s.finishAfter = 0
+	if opts.Logf == nil {
+		opts.Logf = func(string, ...any) {}
 	}
+	step := opts.FinishAfter
+	switch {
+	case step == 0:
+		step = defaultFinishAfter
+	case step < 0:
+		step = 0
+	}
+	expiry := opts.ApprovalExpiry
+	if expiry <= 0 {
+		expiry = defaultApprovalTTL
+	}
+	s := &Simulator{opts: opts, key: opts.SigningKey, fixtures: map[string]Fixtures{}}
 	if s.key == nil {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
@@ -139,56 +174,117 @@ func New(opts Options) (*Simulator, error) {
 		}
 		s.key = k
 	}
-	s.kid = thumbprint(&s.key.PublicKey)
-	pages, err := parsePages()
-	if err != nil {
+	var err error
+	if s.seed, err = ledger.ReadSeed(); err != nil {
 		return nil, err
 	}
-	s.pages = pages
-	expiry := opts.ApprovalExpiry
-	if expiry <= 0 {
-		expiry = defaultApprovalTTL
-	}
-	s.st = newStore(s.newID, s.finishAfter, expiry)
-	if s.faults, err = newFaultInjector(opts.Faults); err != nil {
+	if s.faults, err = faults.New(opts.Faults); err != nil {
 		return nil, err
 	}
-	if s.hooks, err = newWebhooks(s); err != nil {
+	if s.dir, err = institutions.New(); err != nil {
 		return nil, err
 	}
-	s.routes = s.buildRoutes()
+	s.book = ledger.New(ledger.Options{Now: opts.Now, NewID: opts.NewID, Step: step})
+	idem := api.NewIdempotency()
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("simulator: base URL %q must be an http(s) URL with a host and no path", opts.BaseURL)
+		}
+	}
+	s.keycloak = keycloak.New(keycloak.Options{Book: s.book, Key: s.key, Realms: s.realms, Logf: opts.Logf})
+	s.ops = approvals.New(approvals.Options{Book: s.book, ApprovalExpiry: expiry})
+	s.transfers = transfer.New(transfer.Options{Book: s.book, Ops: s.ops, Idempotency: idem})
+	if s.teds, err = ted.New(ted.Options{Book: s.book, Ops: s.ops, Idempotency: idem, Institutions: s.dir}); err != nil {
+		return nil, err
+	}
+	s.boletos = boleto.New(boleto.Options{Book: s.book, Idempotency: idem})
+	s.payments = payment.New(payment.Options{Book: s.book, Ops: s.ops, Idempotency: idem, Institutions: s.dir, Boletos: s.boletos})
+	if s.pix, err = pix.New(pix.Options{Book: s.book, Ops: s.ops, Idempotency: idem, Institutions: s.dir}); err != nil {
+		return nil, err
+	}
+	if s.consent, err = consent.New(consent.Options{Book: s.book, Logf: opts.Logf}); err != nil {
+		return nil, err
+	}
+	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf})
+
+	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
+	s.keycloak.Routes(m)
+	s.dir.Routes(m)
+	s.book.Routes(m, s.ops.ScheduledFrom)
+	calendar.Routes(m)
+	s.transfers.Routes(m)
+	s.teds.Routes(m)
+	s.payments.Routes(m)
+	s.boletos.Routes(m)
+	s.pix.Routes(m)
+	s.ops.Routes(m) // after every family registered its kind
+	s.consent.Routes(m)
+	s.hooks.Routes(m)
+	s.faults.Routes(m)
+	m.Handle("GET /_sim/clients/{id}/fixtures", s.handleFixtures)
+	s.mux = m
 	return s, nil
 }
 
-// now is the only way the simulator reads time.
-func (s *Simulator) now() time.Time {
-	return s.opts.Now().Add(time.Duration(s.clockOffset.Load())).UTC()
-}
-
-func (s *Simulator) newID() string {
-	s.idMu.Lock()
-	defer s.idMu.Unlock()
-	return s.opts.NewID()
-}
-
-// locked runs fn holding the store lock. The deferred unlock keeps a panic
-// (a simulator bug) from leaving the store locked for every later request.
-func (s *Simulator) locked(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fn()
-}
-
-func (s *Simulator) lookupClient(id string) *clientRec {
-	var c *clientRec
-	s.locked(func() { c = s.st.client(id) })
-	return c
-}
-
-func (s *Simulator) logf(format string, args ...any) {
-	if s.opts.Logf != nil {
-		s.opts.Logf(format, args...)
+// realms are the simulator's own realm URLs: Options.BaseURL's, then the
+// address Start listens on (when it is one a client can name).
+func (s *Simulator) realms() []string {
+	var out []string
+	if s.opts.BaseURL != "" {
+		out = append(out, strings.TrimSuffix(s.opts.BaseURL, "/")+keycloak.RealmPath)
 	}
+	if u := s.URL(); u != "" {
+		out = append(out, u+keycloak.RealmPath)
+	}
+	return out
+}
+
+// Handler is the simulator as an http.Handler (the Simulator itself).
+func (s *Simulator) Handler() http.Handler { return s }
+
+// ServeHTTP serves every simulated host. Before routing it applies every state
+// transition that has come due on the simulator's clock, so a fake clock moved
+// forward takes effect on the next request without background goroutines.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &api.Call{Now: s.book.Now(), ID: s.requestID()}
+	w.Header().Set("X-Request-Id", c.ID)
+	sw := &statusWriter{ResponseWriter: w}
+	defer func() {
+		if v := recover(); v != nil {
+			// A bug must still answer JSON; the log keeps the cause.
+			s.opts.Logf("simulator: panic serving %s %s (request %s): %v", r.Method, r.URL.Path, c.ID, v)
+			if sw.status == 0 {
+				api.Err(http.StatusInternalServerError, "internal").Write(sw)
+			}
+		}
+		s.opts.Logf("simulator: %s %s -> %d (request %s)", r.Method, r.URL.Path, sw.status, c.ID)
+	}()
+
+	if s.faults.Inject(sw, r) {
+		return
+	}
+	s.book.SettleDue(c.Now)
+	s.hooks.Kick()
+	if strings.HasPrefix(r.URL.Path, "/_sim/") {
+		// Webhook URIs name the host callers reach the controls at
+		// (webhooks.Hooks.Observe).
+		s.hooks.Observe(r)
+	}
+	s.mux.ServeHTTP(sw, api.WithCall(r, c))
+}
+
+// requestID is 32 hex characters, derived from NewID so that an injected id
+// source also makes request ids reproducible.
+func (s *Simulator) requestID() string {
+	id := strings.ReplaceAll(s.book.NewID(), "-", "")
+	if len(id) == 32 {
+		if _, err := hex.DecodeString(id); err == nil {
+			return strings.ToLower(id)
+		}
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:16])
 }
 
 // Start serves the simulator in the background on addr ("" → "127.0.0.1:0").
@@ -205,16 +301,25 @@ func (s *Simulator) Start(addr string) error {
 	if err != nil {
 		return fmt.Errorf("simulator: start: %w", err)
 	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	read, idle := s.opts.ReadTimeout, s.opts.IdleTimeout
+	if read <= 0 {
+		read = 30 * time.Second
+	}
+	if idle <= 0 {
+		idle = 2 * time.Minute
+	}
+	// No WriteTimeout: POST /_sim/webhooks/flush legitimately waits for
+	// slow receivers, and answers are small enough for any reader.
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: min(read, 10*time.Second), ReadTimeout: read, IdleTimeout: idle}
 	s.srv, s.ln = srv, ln
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.logf("simulator: serve: %v", err)
+			s.opts.Logf("simulator: serve: %v", err)
 		}
 	}()
 	// A served simulator keeps delivering due webhook retries while it waits
-	// for requests (webhooks.go).
-	s.hooks.start("http://" + ln.Addr().String())
+	// for requests.
+	s.hooks.Start("http://" + ln.Addr().String())
 	return nil
 }
 
@@ -237,9 +342,33 @@ func (s *Simulator) Close() error {
 	}
 	err := s.srv.Close()
 	s.srv, s.ln = nil, nil
-	s.hooks.stop()
+	s.hooks.Stop()
 	if err != nil {
 		return fmt.Errorf("simulator: close: %w", err)
 	}
 	return nil
 }
+
+// statusWriter remembers the status for the log and the panic handler;
+// Unwrap lets http.ResponseController reach the connection beneath (the
+// fault injector drops connections through it).
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

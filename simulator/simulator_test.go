@@ -87,8 +87,8 @@ func TestNewGeneratesSigningKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.key == nil || s.key.N.BitLen() != 2048 || s.kid == "" || s.finishAfter != defaultFinishAfter {
-		t.Fatalf("defaults: key %v, kid %q, finishAfter %s", s.key != nil, s.kid, s.finishAfter)
+	if s.key == nil || s.key.N.BitLen() != 2048 || s.keycloak.Kid() == "" || s.book.Step() != defaultFinishAfter {
+		t.Fatalf("defaults: key %v, kid %q, finishAfter %s", s.key != nil, s.keycloak.Kid(), s.book.Step())
 	}
 }
 
@@ -104,7 +104,7 @@ func TestRegister(t *testing.T) {
 	}
 	for _, code := range e.fx.TransferTargets {
 		var id string
-		e.store(func(st *store) { id = st.accountsByCode[code].ID })
+		e.store(func(st *book) { id = accountIDByCode(st, code) })
 		// Targets are real accounts, but other people's: not visible.
 		wantError(t, e.api(http.MethodGet, "/api/v1/accounts/"+id, ""), http.StatusForbidden, "unauthorized")
 	}
@@ -180,9 +180,9 @@ func TestConcurrentTransfers(t *testing.T) {
 	e := newEnv(t)
 	e.consent("approve")
 	total := func() (sum int64) {
-		e.store(func(st *store) {
-			for _, a := range st.accounts {
-				sum += a.balance
+		e.store(func(st *book) {
+			for _, a := range st.Accounts() {
+				sum += a.Balance()
 			}
 		})
 		return sum

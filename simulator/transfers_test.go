@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
 )
 
 func transferBody(accountID, code string, amount int64) string {
@@ -38,10 +40,10 @@ func (e *env) owner(id, action string) int {
 }
 
 // counterpart returns the target account as the bank sees it.
-func (e *env) counterpart(code string) (balance int64, last entry) {
-	e.store(func(st *store) {
-		a := st.accountsByCode[code]
-		balance, last = a.balance, *a.entries[len(a.entries)-1]
+func (e *env) counterpart(code string) (balance int64, last ledger.Entry) {
+	e.store(func(st *book) {
+		a, _ := st.AccountByCode(code)
+		balance, last = a.Balance(), *a.Entries()[len(a.Entries())-1]
 	})
 	return balance, last
 }
@@ -51,7 +53,7 @@ func TestOwnAccountTransferFinishes(t *testing.T) {
 	target := e.fx.TransferTargets[1]
 	targetBefore, _ := e.counterpart(target)
 	var ownCode string
-	e.store(func(st *store) { ownCode = st.accounts[e.fx.OwnAccountID].AccountCode })
+	e.store(func(st *book) { ownCode = st.Account(e.fx.OwnAccountID).AccountCode })
 
 	tr := e.createTransfer(transferBody(e.fx.OwnAccountID, target, 12_345))
 	app := "application:" + testClientID
@@ -170,7 +172,7 @@ func decodeReasons(t *testing.T, e apiError) []fieldError {
 func TestTransferAccessAndTargets(t *testing.T) {
 	e := newEnv(t)
 	var ownCode string
-	e.store(func(st *store) { ownCode = st.accounts[e.fx.OwnAccountID].AccountCode })
+	e.store(func(st *book) { ownCode = st.Account(e.fx.OwnAccountID).AccountCode })
 	wantError(t, e.api(http.MethodPost, "/api/v1/internal_transfers", transferBody(e.fx.ThirdPartyAccountID, e.fx.TransferTargets[0], 1)), 403, "unauthorized")
 	wantError(t, e.api(http.MethodPost, "/api/v1/internal_transfers", transferBody("no-such-account", e.fx.TransferTargets[0], 1)), 403, "unauthorized")
 	wantError(t, e.api(http.MethodPost, "/api/v1/internal_transfers", transferBody(e.fx.OwnAccountID, "999999999", 1)), 422, "target_account_not_found")

@@ -64,7 +64,7 @@ func (e *env) setWebhookURL(u string) {
 
 // emit records an event as the state machines do, without a request.
 func (e *env) emit(ev *event) {
-	e.sim.locked(func() { e.sim.st.emit(ev) })
+	e.sim.book.Locked(func() { e.sim.book.Emit(ev) })
 }
 
 func (e *env) flush() flushSummary {

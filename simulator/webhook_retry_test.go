@@ -8,21 +8,6 @@ import (
 	"time"
 )
 
-func TestWebhookBackoffSchedule(t *testing.T) {
-	tests := []struct {
-		failed int
-		want   time.Duration
-	}{
-		{0, 0}, {1, time.Second}, {2, 2 * time.Second}, {3, 4 * time.Second}, {10, 512 * time.Second},
-		{11, 10 * time.Minute}, {49, 10 * time.Minute}, {1000, 10 * time.Minute},
-	}
-	for _, tt := range tests {
-		if got := backoff(tt.failed); got != tt.want {
-			t.Errorf("backoff(%d) = %s, want %s", tt.failed, got, tt.want)
-		}
-	}
-}
-
 func (e *env) onlyWebhook() simWebhookView {
 	e.t.Helper()
 	list := e.simWebhooks(e.clientID)
@@ -121,8 +106,8 @@ func TestWebhookKickThenWait(t *testing.T) {
 	rcv := newReceiver(t, always(http.StatusOK))
 	e.setWebhookURL(rcv.srv.URL)
 	e.emit(transferEvent(e, "tr-1"))
-	e.sim.hooks.kick()
-	e.sim.hooks.wait()
+	e.sim.hooks.Kick()
+	e.sim.hooks.Wait()
 	if rcv.count() != 1 {
 		t.Fatalf("after kick and wait: %d deliveries, want 1", rcv.count())
 	}
@@ -130,53 +115,9 @@ func TestWebhookKickThenWait(t *testing.T) {
 	// out on the following request or background tick).
 	e.emit(transferEvent(e, "tr-2"))
 	e.do(http.MethodGet, "/api/v1/institutions", nil, nil)
-	e.sim.hooks.wait()
+	e.sim.hooks.Wait()
 	if rcv.count() != 2 {
 		t.Fatalf("after a request and wait: %d deliveries, want 2", rcv.count())
-	}
-}
-
-func TestWebhookBackgroundDelivererStops(t *testing.T) {
-	e := newEnv(t)
-	rcv := newReceiver(t, always(http.StatusOK))
-	e.setWebhookURL(rcv.srv.URL)
-	h := e.sim.hooks
-	h.start("")
-	h.start("") // idempotent
-	done := h.bgDone
-	e.emit(transferEvent(e, "tr-1")) // no request, no flush: only the ticker can deliver it
-	select {
-	case <-rcv.got:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the background deliverer did not deliver within 10 s")
-	}
-	h.stop()
-	select {
-	case <-done:
-	default:
-		t.Fatal("stop returned before the background goroutine ended")
-	}
-	h.kick() // after stop: starts nothing
-	h.kickMu.Lock()
-	running := h.running
-	h.kickMu.Unlock()
-	if running {
-		t.Fatal("kick after stop started a goroutine")
-	}
-	// Start after Close starts afresh; stopping twice is harmless.
-	h.start("")
-	h.kickMu.Lock()
-	again := h.bgDone
-	h.kickMu.Unlock()
-	if again == nil || again == done {
-		t.Fatal("start after stop did not start a new deliverer")
-	}
-	h.stop()
-	h.stop()
-	select {
-	case <-again:
-	default:
-		t.Fatal("second deliverer still running after stop")
 	}
 }
 
@@ -197,10 +138,10 @@ func TestWebhookStopCancelsInFlight(t *testing.T) {
 	defer close(release) // runs first: the handler never outlives the test
 	e.setWebhookURL(hang.URL)
 	e.emit(transferEvent(e, "tr-1"))
-	e.sim.hooks.kick()
+	e.sim.hooks.Kick()
 	<-entered
 	stopped := make(chan struct{})
-	go func() { e.sim.hooks.stop(); close(stopped) }()
+	go func() { e.sim.hooks.Stop(); close(stopped) }()
 	select {
 	case <-stopped:
 	case <-time.After(5 * time.Second):
@@ -218,14 +159,12 @@ func TestStartCloseRunsDeliverer(t *testing.T) {
 	if err := e.sim.Start(""); err != nil {
 		t.Fatal(err)
 	}
-	e.sim.hooks.kickMu.Lock()
-	done := e.sim.hooks.bgDone
-	e.sim.hooks.kickMu.Unlock()
+	done := e.sim.hooks.Background()
 	if done == nil {
 		_ = e.sim.Close()
 		t.Skip("Simulator.Start does not call s.hooks.start(url) yet (simulator.go is not ours); see the webhooks report")
 	}
-	if got := e.sim.hooks.baseURL(); got != e.sim.URL() {
+	if got := e.sim.hooks.BaseURL(); got != e.sim.URL() {
 		t.Errorf("webhook base URL while Started = %q, want %q", got, e.sim.URL())
 	}
 	if err := e.sim.Close(); err != nil {

@@ -34,8 +34,8 @@ func TestDiscoveryKeysJWKS(t *testing.T) {
 	}
 	keys := e.jwks()
 	sig, enc := keys.Keys[0], keys.Keys[1]
-	if sig.KeyID != e.sim.kid || !sig.Key.(*rsa.PublicKey).Equal(&e.sim.key.PublicKey) {
-		t.Errorf("sig key is not the simulator's signing key (kid %q, want %q)", sig.KeyID, e.sim.kid)
+	if sig.KeyID != e.sim.keycloak.Kid() || !sig.Key.(*rsa.PublicKey).Equal(&e.sim.key.PublicKey) {
+		t.Errorf("sig key is not the simulator's signing key (kid %q, want %q)", sig.KeyID, e.sim.keycloak.Kid())
 	}
 	if pub := enc.Key.(*rsa.PublicKey); pub.N.BitLen() != 2048 || pub.Equal(&e.sim.key.PublicKey) || enc.KeyID == sig.KeyID {
 		t.Errorf("enc key: %d bits, kid %q: want a distinct RSA 2048 key", pub.N.BitLen(), enc.KeyID)
@@ -68,8 +68,8 @@ func TestWebhookDeliveredAndVerifiable(t *testing.T) {
 	if w.jweHeader.ExtraHeaders["enc"] != "A256GCM" || w.jweHeader.Algorithm != "RSA-OAEP-256" || w.jweHeader.ExtraHeaders["cty"] != "JWT" {
 		t.Errorf("JWE header = %+v", w.jweHeader)
 	}
-	if w.jwsKid != e.sim.kid {
-		t.Errorf("JWS kid = %q, want %q", w.jwsKid, e.sim.kid)
+	if w.jwsKid != e.sim.keycloak.Kid() {
+		t.Errorf("JWS kid = %q, want %q", w.jwsKid, e.sim.keycloak.Kid())
 	}
 	// Times are the event's (fan-out may run at any moment; the payload must
 	// not depend on when), so all four agree.
@@ -220,7 +220,7 @@ func TestWebhookInspectionEndpoint(t *testing.T) {
 
 func TestSetWebhookURL(t *testing.T) {
 	e := newEnv(t)
-	url := func(st *store) string { return st.client(testClientID).WebhookURL }
+	url := func(st *book) string { return st.Client(testClientID).WebhookURL }
 	tests := []struct {
 		name, id, body string
 		status         int
@@ -242,7 +242,7 @@ func TestSetWebhookURL(t *testing.T) {
 			wantStatus(t, rec, tt.status)
 		}
 		var got string
-		e.store(func(st *store) { got = url(st) })
+		e.store(func(st *book) { got = url(st) })
 		if got != tt.want {
 			t.Errorf("%s: WebhookURL = %q, want %q", tt.name, got, tt.want)
 		}

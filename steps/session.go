@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -302,4 +303,32 @@ func (s *Session) ensureToken(ctx context.Context, scenario string) error {
 	// The first token may have expired since; Token refreshes only when due.
 	_, err := s.cfg.Client.Token(ctx)
 	return err
+}
+
+// OwnerActions counts what the plan will ask of the account owner, to
+// number the prompts ("owner action 2 of 4"): every owner step, and one
+// consent given on the way when scenarios need one, no scenario of the
+// plan asks for it first and the plan names no account already shared.
+func OwnerActions(plan []PlannedScenario, fx Fixtures) int {
+	needsConsent := regexp.MustCompile(`^the owner has consented to share an account$`)
+	n, needed, built := 0, false, false
+	for _, sc := range plan {
+		for _, st := range sc.Steps {
+			for _, d := range grammar() {
+				if d.Kind == kindOwner && d.Expr.MatchString(st) {
+					n++
+					if strings.Contains(d.Expr.String(), "consent request") {
+						built = true
+					}
+				}
+			}
+			if needsConsent.MatchString(st) {
+				needed = true
+			}
+		}
+	}
+	if needed && !built && fx.ConsentedAccountID == "" {
+		n++
+	}
+	return n
 }

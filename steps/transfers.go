@@ -133,8 +133,13 @@ func (w *World) ownerDecidesTransfer(ctx context.Context, decision string) error
 		return err
 	}
 	s := w.s
+	recipient := "Stone account " + tr.TargetAccountCode
+	if tr.TargetAccountOwnerName != "" {
+		recipient += " (" + tr.TargetAccountOwnerName + ")"
+	}
 	return s.cfg.Owner.DecideOperation(ctx, Operation{
-		Kind: KindInternalTransfer, ID: tr.ID,
+		Kind: KindInternalTransfer, ID: tr.ID, Scenario: w.scenario,
+		Amount: tr.Amount, Recipient: recipient, Account: tr.AccountID,
 		Status: func(ctx context.Context) (string, error) {
 			t, err := s.cfg.Client.InternalTransfer(ctx, tr.ID)
 			if err != nil {

@@ -40,6 +40,21 @@ func TestFinancialErrors(t *testing.T) {
 			wantPaths:  []string{"idempotency_key", "target.account.account_code", "operations.3.id"},
 		},
 		{
+			// The simulator's 431 and its bad_request for a body that is not
+			// JSON at all: details under errors (stone-api.md §6), the path
+			// empty when the whole body is at fault.
+			name: "431 bad_request naming the header", status: 431,
+			body:     `{"errors":[{"error":"longer than 72 characters","path":["x-stone-idempotency-key"]}],"type":"srn:error:bad_request"}`,
+			wantType: ErrTypeBadRequest, wantReason: `[{"error":"longer than 72 characters","path":["x-stone-idempotency-key"]}]`,
+			wantPaths: []string{"x-stone-idempotency-key"},
+		},
+		{
+			name: "400 bad_request for the whole body", status: 400,
+			body:     `{"errors":[{"error":"request body is not a valid JSON object","path":[]}],"type":"srn:error:bad_request"}`,
+			wantType: ErrTypeBadRequest, wantReason: `[{"error":"request body is not a valid JSON object","path":[]}]`,
+			wantPaths: []string{""},
+		},
+		{
 			name: "400 bad_request errors array", status: 400,
 			body:     `{"type":"srn:error:bad_request","errors":[{"error":"is invalid","path":["amount"]}]}`,
 			wantType: ErrTypeBadRequest, wantReason: `[{"error":"is invalid","path":["amount"]}]`, wantPaths: []string{"amount"},

@@ -222,3 +222,22 @@ func TestSchedulingCalendar(t *testing.T) {
 		t.Error("unrequested 304 accepted")
 	}
 }
+
+// TestDryRunExternalTransferAccepts202: Stone's TED dry-run page answers 202
+// (stone-api.md §5.2), not 200 like the internal transfer's; the client must
+// read the simulated TED from either.
+func TestDryRunExternalTransferAccepts202(t *testing.T) {
+	fs := newFakeStone(t)
+	c := fs.client(t, nil)
+	for _, status := range []int{http.StatusOK, http.StatusAccepted} {
+		fs.reset()
+		fs.api = reply(status, `{"id":null,"amount":3000,"fee":400,"status":"APPROVED","target":{"account":{"account_code":"654321","institution_ispb":"18236120"},"entity":{"name":"Nome do destinatário"}}}`)
+		got, err := c.DryRunExternalTransfer(ctx(t), tedRequest(), "dr-202")
+		if err != nil {
+			t.Fatalf("dry run answered %d: %v", status, err)
+		}
+		if got.Amount != 3000 || got.Fee != 400 || got.Status != "APPROVED" || got.Target.Account.InstitutionISPB != "18236120" {
+			t.Fatalf("dry run answered %d read as %+v", status, got)
+		}
+	}
+}

@@ -49,11 +49,7 @@ asks partners never to send it by e-mail). It expires after --ttl (at most 2h).`
 			if err != nil {
 				return err
 			}
-			eps := stone.SandboxEndpoints()
-			if cfg.Target == runner.TargetProduction {
-				eps = stone.ProductionEndpoints()
-			}
-			c, err := stone.New(stone.Options{Endpoints: eps, ClientID: cfg.Client.ID, PrivateKey: key})
+			c, err := stone.New(stone.Options{Endpoints: runner.TargetEndpoints(cfg), ClientID: cfg.Client.ID, PrivateKey: key})
 			if err != nil {
 				return &runner.ConfigError{File: cfg.Source, Field: "client", Err: err}
 			}

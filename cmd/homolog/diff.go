@@ -18,6 +18,7 @@ func newDiffCmd(s streams) *cobra.Command {
 (by hash) and every scenario's status. Exit codes: 0 same, 1 differs, 2 usage.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(_ *cobra.Command, args []string) error {
+			args[0], args[1] = runner.ResolveBundle(args[0]), runner.ResolveBundle(args[1])
 			changes, err := evidence.Diff(args[0], args[1])
 			if errors.Is(err, evidence.ErrNotBundle) {
 				return &runner.ConfigError{Err: fmt.Errorf("%w (expected folders written by homolog run)", err)}

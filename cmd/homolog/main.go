@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/openbank-homolog/homolog/runner"
 )
@@ -28,21 +29,26 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, configDir: os.UserConfigDir})
+	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, interactive: isTerminal(os.Stdin), configDir: os.UserConfigDir})
 	stop()
 	os.Exit(code)
 }
 
 // streams are the process's I/O, passed in so tests run the CLI in-process.
 type streams struct {
-	in     io.Reader
-	out    io.Writer
-	err    io.Writer
-	lookup func(string) (string, bool)
+	in          io.Reader
+	out         io.Writer
+	err         io.Writer
+	lookup      func(string) (string, bool)
+	interactive bool // in is a terminal a person types into
 	// configDir is the user's configuration folder (os.UserConfigDir),
 	// where homolog keeps its test Stone key; tests point it elsewhere.
 	configDir func() (string, error)
 }
+
+// isTerminal reports whether f is a terminal, not a pipe, a file or
+// /dev/null (a character device too, which a mode check would take for one).
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // exitError carries an exit code out of a cobra command.
 type exitError struct{ code int }

@@ -200,6 +200,93 @@ func TestSimulateBadClient(t *testing.T) {
 	code, _, errOut = cli(t, "", nil, "simulate", "--addr", "127.0.0.1:0", "--client", "abc=/nonexistent.pem")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "/nonexistent.pem")
+
+	// A private key where the public one is asked for is a usage error
+	// naming the flag, not silently used.
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	priv := filepath.Join(t.TempDir(), "private.pem")
+	require.NoError(t, os.WriteFile(priv, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	code, _, errOut = cli(t, "", nil, "simulate", "--addr", "127.0.0.1:0", "--client", "abc="+priv)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--client abc")
+	assert.Contains(t, errOut, "PRIVATE key")
+
+	for _, bad := range []string{"::nope", "ftp://example.com/hooks", "/relative/hooks", "http://"} {
+		code, _, errOut = cli(t, "", nil, "simulate", "--addr", "127.0.0.1:0", "--webhook-url", bad)
+		assert.Equal(t, 2, code, bad)
+		assert.Contains(t, errOut, "--webhook-url", bad)
+	}
+	code, _, errOut = cli(t, "", nil, "simulate", "--addr", "127.0.0.1:0", "--error-rate", "2")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--error-rate: must be between 0 and 1")
+	assert.NotContains(t, errOut, "ErrorRate")
+	code, _, errOut = cli(t, "", nil, "simulate", "--addr", "127.0.0.1:0", "--base-url", "sim.example")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--base-url")
+}
+
+// startSimulate runs `homolog simulate` in-process with args and returns its
+// base URL and its stderr, stopping it when the test ends.
+func startSimulate(t *testing.T, args ...string) (string, *lineBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &lineBuffer{lines: make(chan string, 8)}
+	errb := &lineBuffer{lines: make(chan string, 64)}
+	done := make(chan int, 1)
+	go func() {
+		done <- execute(ctx, append([]string{"simulate"}, args...),
+			streams{in: strings.NewReader(""), out: out, err: errb, lookup: func(string) (string, bool) { return "", false }})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case base := <-out.lines:
+		return base, errb
+	case code := <-done:
+		done <- code
+		t.Fatalf("simulate exited with %d before serving", code)
+	}
+	return "", nil
+}
+
+// String is every complete line written so far (Write hands each to the
+// channel; String takes them back).
+func (l *lineBuffer) String() string {
+	var b strings.Builder
+	for {
+		select {
+		case line := <-l.lines:
+			b.WriteString(line + "\n")
+		default:
+			return b.String()
+		}
+	}
+}
+
+func TestSimulateNoControlsAndAddressWarning(t *testing.T) {
+	base, errb := startSimulate(t, "--addr", "127.0.0.1:0", "--no-controls")
+	resp, err := http.Get(base + "/_sim/clock")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode, "--no-controls leaves /_sim/ out")
+	assert.Contains(t, string(body), "srn:error:not_found")
+	resp, err = http.Get(base + "/api/v1/institutions")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.NotContains(t, errb.String(), "warning", "a loopback address needs no warning")
+
+	// Controls are on by default.
+	base, _ = startSimulate(t, "--addr", "127.0.0.1:0")
+	resp, err = http.Get(base + "/_sim/clock")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// Every interface: a warning on stderr. No request is sent to it.
+	_, errb = startSimulate(t, "--addr", "0.0.0.0:0")
+	assert.Regexp(t, `warning: listening on (0\.0\.0\.0|\[::\]):\d+, which other machines can reach`, errb.String())
 }
 
 func writePublicKey(t *testing.T) string {

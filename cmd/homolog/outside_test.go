@@ -268,5 +268,6 @@ func TestSimulateFaultFlags(t *testing.T) {
 
 	code, _, errOut := cli(t, "", nil, "simulate", "--addr", "127.0.0.1:0", "--drop-rate", "-1")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "DropRate")
+	assert.Contains(t, errOut, "--drop-rate")
+	assert.NotContains(t, errOut, "DropRate", "the error names the flag, not the Go field")
 }

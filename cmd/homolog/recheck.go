@@ -27,7 +27,7 @@ Exit codes: 0 every verdict recomputes as recorded and the bundle is intact,
 1 a verdict differs or the bundle is not intact, 2 usage.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			rc, err := evidence.RecheckBundle(args[0], evidence.VerifyOptions{Documented: runner.DocumentedTarget})
+			rc, err := evidence.RecheckBundle(runner.ResolveBundle(args[0]), evidence.VerifyOptions{Documented: runner.DocumentedTarget})
 			if errors.Is(err, evidence.ErrNotBundle) {
 				return &runner.ConfigError{File: args[0], Err: errors.New("not a bundle folder (expected a folder written by homolog run)")}
 			}

@@ -16,20 +16,26 @@ const defaultConfig = "scenarios.yaml"
 
 func newRunCmd(s streams) *cobra.Command {
 	var (
-		configPath, target, tags, out, operator string
-		concurrency                             int
+		configPath, target, tags, out, operator, name string
+		concurrency                                   int
+		failFast                                      bool
 	)
 	cmd := &cobra.Command{
-		Use:   "run",
+		Use:   "run [FILE:LINE...]",
 		Short: "Run the homologation plan and write an evidence bundle",
 		Long: `Run the homologation plan (scenarios.yaml) against its target and write a
 new timestamped evidence bundle inside --out. With no configuration at all it
 runs the built-in script against the embedded simulator.
 
+FILE:LINE arguments (the line of a Scenario or of one of its steps) and
+--name select scenarios; what they need is still built by their Given
+steps, or reported blocked. --fail-fast stops at the first scenario that
+does not pass. Any of these makes the verdict partial.
+
 Exit codes: 0 all passed, 1 a scenario failed or was blocked, 2 usage or
 configuration error, 3 incomplete (interrupted or timed out).`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := loadConfig(configPath, cmd.Flags().Changed("config"))
 			if err != nil {
 				return err
@@ -53,12 +59,21 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 			if flags.Changed("concurrency") {
 				cfg.Concurrency = concurrency
 			}
+			if flags.Changed("name") {
+				cfg.Name = name
+			}
+			if flags.Changed("fail-fast") {
+				cfg.FailFast = failFast
+			}
+			if len(args) > 0 {
+				cfg.Lines = args
+			}
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
 			opts := runner.Options{
 				Config:  cfg,
-				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in},
+				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in, Interactive: s.interactive},
 				Version: version(),
 			}
 			if cfg.Webhooks.PartnerURL != "" {
@@ -85,6 +100,8 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 	f.StringVar(&out, "out", "", "folder for the bundle (default ./reports)")
 	f.StringVar(&operator, "operator", "", "who runs this homologation (recorded in the bundle)")
 	f.IntVar(&concurrency, "concurrency", 1, "scenarios run at once")
+	f.StringVar(&name, "name", "", "run only the scenarios whose name matches this regular expression")
+	f.BoolVar(&failFast, "fail-fast", false, "stop at the first scenario that does not pass (the bundle says why it is incomplete)")
 	return cmd
 }
 

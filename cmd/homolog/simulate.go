@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 
@@ -18,9 +20,10 @@ import (
 
 func newSimulateCmd(s streams) *cobra.Command {
 	var (
-		addr, redirect, webhookURL, stoneKeyPath string
-		clients                                  []string
-		faults                                   simulator.Faults
+		addr, redirect, webhookURL, baseURL, stoneKeyPath string
+		clients                                           []string
+		faults                                            simulator.Faults
+		noControls                                        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -38,13 +41,27 @@ Faults are off by default; --error-rate, --rate-limit-rate, --unavailable-rate,
 --drop-rate and --latency inject them into the API and token endpoint (never
 into /_sim/), drawn from --fault-seed so a failing run can be repeated.
 
+It listens on 127.0.0.1 unless --addr says otherwise, and warns when the
+address is reachable from other machines: the /_sim/ controls (approve as the
+owner, move the clock, inject faults) need no token. --no-controls leaves
+them out. A request must arrive whole within 30 s and an idle connection is
+closed after 2 min, so a client trickling its body cannot hold one forever.
+
 --stone-key makes the simulator sign with that RSA key (webhooks and access
 tokens) and publish it at /api/v1/discovery/keys: given homolog's test Stone
 key, a partner's receiver configured once against this simulator also
 verifies the deliveries of homolog webhooks send.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts := simulator.Options{Faults: faults}
+			if err := faults.Validate(); err != nil {
+				return faultFlagError(err)
+			}
+			if webhookURL != "" {
+				if err := checkWebhookURL(webhookURL); err != nil {
+					return &runner.ConfigError{File: "flag", Field: "--webhook-url", Err: err}
+				}
+			}
+			opts := simulator.Options{Faults: faults, BaseURL: baseURL, NoControls: noControls}
 			if stoneKeyPath != "" {
 				data, err := os.ReadFile(stoneKeyPath)
 				if err != nil {
@@ -56,7 +73,11 @@ verifies the deliveries of homolog webhooks send.`,
 			}
 			sim, err := simulator.New(opts)
 			if err != nil {
-				return &runner.ConfigError{File: "flag", Err: err}
+				field := ""
+				if baseURL != "" && strings.Contains(err.Error(), "base URL") {
+					field = "--base-url"
+				}
+				return &runner.ConfigError{File: "flag", Field: field, Err: err}
 			}
 			var registered []simulator.Fixtures
 			for i, spec := range clients {
@@ -66,7 +87,7 @@ verifies the deliveries of homolog webhooks send.`,
 				}
 				pub, err := readPublicKey(path)
 				if err != nil {
-					return &runner.ConfigError{File: path, Field: "--client " + id, Err: err}
+					return &runner.ConfigError{File: "flag", Field: "--client " + id, Err: fmt.Errorf("%s: %w", path, err)}
 				}
 				fx, err := sim.Register(simulator.Client{ID: id, PublicKey: pub, RedirectURI: redirect, WebhookURL: webhookURL})
 				if err != nil {
@@ -78,12 +99,18 @@ verifies the deliveries of homolog webhooks send.`,
 				return &runner.ConfigError{File: "flag", Field: "--addr", Err: err}
 			}
 			defer sim.Close()
+			if host, reachable := reachableFromOutside(sim.URL()); reachable {
+				fmt.Fprintf(s.err, "warning: listening on %s, which other machines can reach; the /_sim/ controls need no token (--no-controls leaves them out), and client assertions name the realm of --base-url, this address or Stone's sandbox\n", host)
+			}
 			fmt.Fprintln(s.out, sim.URL())
 			enc := json.NewEncoder(s.err)
 			enc.SetIndent("", "  ")
 			for _, fx := range registered {
 				fmt.Fprintf(s.err, "client %s:\n", fx.ClientID)
 				_ = enc.Encode(fx)
+				if block, err := runner.FixturesYAML(fx); err == nil {
+					fmt.Fprintf(s.err, "# for a sandbox plan pointed at this simulator (target: sandbox, client.id: %s,\n# endpoints: {auth_url, api_url, site_url}: %s), paste into scenarios.yaml:\n%s", fx.ClientID, sim.URL(), block)
+				}
 			}
 			if len(registered) == 0 {
 				fmt.Fprintln(s.err, "no client registered: pass --client CLIENT_ID=PUBLIC_KEY.pem to accept assertions")
@@ -93,7 +120,9 @@ verifies the deliveries of homolog webhooks send.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one)")
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one); a non-loopback address gets a warning")
+	f.StringVar(&baseURL, "base-url", "", "URL clients reach the simulator at, when not --addr (a proxy, a container); its realm is an accepted assertion audience")
+	f.BoolVar(&noControls, "no-controls", false, "leave out the /_sim/ test controls (they answer 404)")
 	f.StringArrayVar(&clients, "client", nil, "register a client: CLIENT_ID=PUBLIC_KEY.pem (repeatable)")
 	f.StringVar(&redirect, "redirect-uri", "", "consent redirect URI registered for every client (default https://partner.example/consent/callback)")
 	f.StringVar(&webhookURL, "webhook-url", "", "where webhooks are POSTed for every client (also settable per client: PUT /_sim/clients/{id}/webhook_url)")
@@ -109,8 +138,9 @@ verifies the deliveries of homolog webhooks send.`,
 }
 
 // readPublicKey reads an RSA public key (PKIX "PUBLIC KEY" as openssl rsa
-// -pubout writes, or PKCS#1 "RSA PUBLIC KEY"). A private key is accepted
-// too, and only its public half is used.
+// -pubout writes, or PKCS#1 "RSA PUBLIC KEY"). A private key is refused: it
+// works, but a user who hands a private key where a public one is asked has
+// the two mixed up, and will send the wrong one to Stone too.
 func readPublicKey(path string) (*rsa.PublicKey, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -120,10 +150,53 @@ func readPublicKey(path string) (*rsa.PublicKey, error) {
 	if perr == nil {
 		return pub, nil
 	}
-	if key, err := runner.ParsePrivateKey(data); err == nil {
-		return &key.PublicKey, nil
+	if _, err := runner.ParsePrivateKey(data); err == nil {
+		return nil, errors.New("is a PRIVATE key; give its public key (public.pem from homolog keys generate, or openssl rsa -in KEY -pubout) and keep the private one to yourself")
 	}
 	return nil, perr
+}
+
+// checkWebhookURL accepts what the simulator can POST to: an absolute
+// http(s) URL with a host.
+func checkWebhookURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("%q is not a URL: %w", raw, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q must be an absolute http or https URL such as http://127.0.0.1:9000/hooks", raw)
+	}
+	return nil
+}
+
+// faultFlagError names the flag of the fault setting that is wrong, not
+// the Go field behind it.
+func faultFlagError(err error) error {
+	flags := map[string]string{
+		"error_rate": "--error-rate", "rate_limit_rate": "--rate-limit-rate", "unavailable_rate": "--unavailable-rate",
+		"drop_rate": "--drop-rate", "latency": "--latency", "retry_after": "--retry-after",
+		"rates": "--error-rate + --rate-limit-rate + --unavailable-rate + --drop-rate",
+	}
+	var fe *simulator.FaultsError
+	if errors.As(err, &fe) && flags[fe.JSON] != "" {
+		return &runner.ConfigError{File: "flag", Field: flags[fe.JSON], Err: errors.New(fe.Msg)}
+	}
+	return &runner.ConfigError{File: "flag", Err: err}
+}
+
+// reachableFromOutside reports whether the simulator at base listens on an
+// address other machines can reach (not loopback), and that address.
+func reachableFromOutside(base string) (string, bool) {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base, true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return u.Host, ip == nil || !ip.IsLoopback()
 }
 
 // unwrapPath drops the path an *fs.PathError repeats, since messages name

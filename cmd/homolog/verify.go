@@ -42,7 +42,7 @@ Exit codes: 0 intact, 1 tampered, incomplete on disk or unsigned, 2 usage.`,
 					return &runner.ConfigError{File: pubPath, Field: "--public-key", Err: err}
 				}
 			}
-			v, err := evidence.VerifyWith(args[0], evidence.VerifyOptions{PublicKey: pub, Documented: runner.DocumentedTarget})
+			v, err := evidence.VerifyWith(runner.ResolveBundle(args[0]), evidence.VerifyOptions{PublicKey: pub, Documented: runner.DocumentedTarget})
 			if errors.Is(err, evidence.ErrNotBundle) {
 				return &runner.ConfigError{File: args[0], Err: errors.New("not a bundle folder (expected a folder written by homolog run)")}
 			}

@@ -106,6 +106,13 @@ func TestConsentLink(t *testing.T) {
 	assert.Equal(t, "my-client", u.Query().Get("client_id"))
 	assert.Regexp(t, `^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$`, u.Query().Get("jwt"))
 
+	// The plan's endpoints key is honoured: a sandbox stand-in's consent
+	// page, not Stone's.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte("target: sandbox\nclient: {id: my-client, private_key_file: keys/private.pem, redirect_uri: \"https://partner.example/cb\"}\nendpoints: {site_url: \"http://127.0.0.1:8080\"}\n"), 0o644))
+	code, out, errOut = cli(t, dir, nil, "consent-link")
+	require.Equal(t, 0, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "http://127.0.0.1:8080/consentimento?"), out)
+
 	code, _, errOut = cli(t, dir, nil, "consent-link", "--ttl", "3h")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--ttl")
