@@ -49,6 +49,11 @@ type HTTP struct {
 	ResponseHeaders map[string][]string
 	ResponseBody    []byte
 	Error           string
+	// StartedAt and FinishedAt are when the request was sent and when its
+	// answer had been read, by the recording machine's clock: the partner
+	// webhook checks judge Stone's 10-second rule from them.
+	StartedAt  time.Time
+	FinishedAt time.Time
 }
 
 // Webhook is one delivery the run's receiver answered.
@@ -198,6 +203,9 @@ func where(r Record) string {
 	path := r.HTTP.URL
 	if u, err := url.Parse(r.HTTP.URL); err == nil {
 		path = u.Path
+		if path == "" {
+			path = "/"
+		}
 	}
 	return fmt.Sprintf("#%d %s %s", r.Seq, r.HTTP.Method, path)
 }

@@ -49,6 +49,9 @@ const (
 	LimitsValid              = "limits_valid"
 	WebhookReceived          = "webhook_received"
 	WebhookListed            = "webhook_listed"
+	PartnerWebhookAccepted   = "partner_webhook_accepted"
+	PartnerWebhookAgain      = "partner_webhook_again_accepted"
+	PartnerWebhookRefused    = "partner_webhook_refused"
 )
 
 // Lookup returns the check called name.
@@ -124,6 +127,12 @@ func Lookup(name string) (Func, bool) {
 		return webhookReceived, true
 	case WebhookListed:
 		return webhookListed, true
+	case PartnerWebhookAccepted:
+		return partnerWebhookAccepted, true
+	case PartnerWebhookAgain:
+		return partnerWebhookAgainAccepted, true
+	case PartnerWebhookRefused:
+		return partnerWebhookRefused, true
 	}
 	return nil, false
 }
@@ -157,7 +166,8 @@ func names() []string {
 		StatementPages, StatementEntriesOnce, StatementEntriesBalanced, StatementChain, OneDebit, BalanceAgrees,
 		FeeListed, InstitutionListed, ConsentRedirect, ConsentMetadata, ConsentedAccountListed, Created, Status,
 		SameOperation, DryRunAmount, PendingApproval, TEDAccepted, TEDInstitutionResolved, BRCodeStatic, EndToEndID,
-		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed}
+		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed,
+		PartnerWebhookAccepted, PartnerWebhookAgain, PartnerWebhookRefused}
 	sort.Strings(all)
 	return all
 }

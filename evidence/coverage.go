@@ -19,6 +19,10 @@ type Coverage struct {
 	Filters   []string `json:"filters,omitempty"`    // what left scenarios out: "tags @stage-1", "fail-fast"...
 	Custom    []string `json:"custom,omitempty"`     // how the features differ from the built-in script
 	OffTarget []string `json:"off_target,omitempty"` // the target's hosts that Stone does not document for it
+	// Subject names what the bundle tests when it is not a run of the
+	// homologation script (homolog webhooks send tests the partner's
+	// webhook receiver alone); "" for a run of the script.
+	Subject string `json:"subject,omitempty"`
 }
 
 // Partial reports whether filters left some of the script's scenarios out.
@@ -31,6 +35,9 @@ func (s *Coverage) Words() string {
 		return ""
 	}
 	var parts []string
+	if s.Subject != "" {
+		parts = append(parts, s.Subject)
+	}
 	if s.Partial() {
 		p := fmt.Sprintf("partial: %d of %d scenarios", s.Scenarios, s.Of)
 		if len(s.Filters) > 0 {

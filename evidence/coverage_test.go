@@ -25,6 +25,8 @@ func TestVerdictWords(t *testing.T) {
 		{"custom", &Coverage{Target: "sandbox", Scenarios: 3, Of: 3, Custom: CustomDiff([]HashedFile{{"01-a.feature", "x"}, {"02-b.feature", "h2"}, {"04-d.feature", "h4"}}, builtin)}, "PASSED — custom script: 3 feature files differ from homolog's built-in script"},
 		{"reordered", &Coverage{Target: "sandbox", Scenarios: 3, Of: 3, Custom: CustomDiff([]HashedFile{builtin[1], builtin[0], builtin[2]}, builtin)}, "PASSED — custom script: the feature files run in another order than homolog's built-in script"},
 		{"not Stone's hosts", &Coverage{Target: "sandbox", Scenarios: 32, Of: 32, OffTarget: OffTargetHosts(local, sandbox)}, "PASSED — not Stone's hosts: sandbox target at http://127.0.0.1:8080"},
+		{"another subject", &Coverage{Target: "partner-receiver", Scenarios: 3, Of: 60, Filters: []string{"events order_paid,order_closed,order_created"}, Subject: "the partner's webhook receiver only, not the homologation script"},
+			"PASSED — the partner's webhook receiver only, not the homologation script; partial: 3 of 60 scenarios (events order_paid,order_closed,order_created)"},
 		{"all three", &Coverage{Target: "sandbox", Scenarios: 1, Of: 3, Filters: []string{"tags @x"}, Custom: []string{"01-a.feature changed"}, OffTarget: []string{"example.com"}},
 			"PASSED — partial: 1 of 3 scenarios (tags @x); custom script: 1 feature file differs from homolog's built-in script; not Stone's hosts: sandbox target at example.com"},
 	}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	_ "embed"
+
+	"github.com/openbank-homolog/homolog/check"
 )
 
 // reportTemplate is the page; html/template escapes every report value in
@@ -294,12 +296,7 @@ func newHTMLMessage(m Message) htmlMessage {
 }
 
 func newHTMLCheck(c *CheckResult) htmlCheck {
-	h := htmlCheck{Name: c.Name, OK: c.OK, Message: c.Message, Seq: c.Seq}
-	var ps []string
-	for _, k := range slices.Sorted(maps.Keys(c.Params)) {
-		ps = append(ps, k+"="+c.Params[k])
-	}
-	h.Params = strings.Join(ps, ", ")
+	h := htmlCheck{Name: c.Name, OK: c.OK, Message: c.Message, Seq: c.Seq, Params: paramsText(c.Params)}
 	var ins []string
 	for _, role := range slices.Sorted(maps.Keys(c.Inputs)) {
 		seqs := make([]string, len(c.Inputs[role]))
@@ -313,6 +310,15 @@ func newHTMLCheck(c *CheckResult) htmlCheck {
 		h.Inputs = "no input"
 	}
 	return h
+}
+
+// paramsText is a check's parameters as "k=v, ...", sorted by name.
+func paramsText(p check.Params) string {
+	var ps []string
+	for _, k := range slices.Sorted(maps.Keys(p)) {
+		ps = append(ps, k+"="+p[k])
+	}
+	return strings.Join(ps, ", ")
 }
 
 // decodeJWTs finds the JWTs in texts (redacted: their signatures are

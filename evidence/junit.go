@@ -229,8 +229,27 @@ func junitSystemOut(sc *Scenario) string {
 				fmt.Fprintf(&b, "    %s\n", exchangeLine(x))
 			}
 		}
+		// Each check the step made, so a CI view shows what was judged
+		// and not only the first failure.
+		for _, c := range st.Checks {
+			if c != nil {
+				fmt.Fprintf(&b, "    %s\n", checkLine(c))
+			}
+		}
 	}
 	return b.String()
+}
+
+// checkLine is "check NAME (k=v, ...) holds" or "... fails: message".
+func checkLine(c *CheckResult) string {
+	out := "check " + c.Name
+	if ps := paramsText(c.Params); ps != "" {
+		out += " (" + ps + ")"
+	}
+	if c.OK {
+		return out + " holds"
+	}
+	return out + " fails: " + firstLine(c.Message)
 }
 
 // exchangeLine is "METHOD URL → STATUS (x-request-id ID)".

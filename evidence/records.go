@@ -15,7 +15,7 @@ import (
 // redacted bytes written to the journal or to bodies/.
 func httpRecord(e Entry, ex *Exchange, reqBody, respBody []byte) check.Record {
 	h := &check.HTTP{Method: ex.Method, URL: ex.URL, Status: ex.Status, RequestHeaders: ex.Request.Headers,
-		RequestBody: reqBody, Error: ex.Error}
+		RequestBody: reqBody, Error: ex.Error, StartedAt: ex.StartedAt, FinishedAt: ex.FinishedAt}
 	if ex.Response != nil {
 		h.ResponseHeaders, h.ResponseBody = ex.Response.Headers, respBody
 	}

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"crypto/rsa"
+	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -43,6 +44,29 @@ func Seal(dir string, m *Manifest, key *rsa.PrivateKey) error {
 		return fmt.Errorf("evidence: write signature: %w", err)
 	}
 	return nil
+}
+
+// Close finishes a recording into a sealed bundle, the way every homolog
+// bundle is finished: the run_end event, every report, then manifest.json
+// made from the final report and signed with key. describe (may be nil)
+// adds what only the caller knows — the plan, the feature hashes — and may
+// write files of its own into the bundle first: they are hashed after it
+// returns. Every stage runs even when one before it failed, so a bundle
+// is left whatever happened; the errors are joined.
+func (r *Recorder) Close(o Outcome, key *rsa.PrivateKey, describe func(*Report, *Manifest) error) (*Report, error) {
+	final, err := r.Finish(o)
+	err = errors.Join(err, WriteReports(r.dir, final, Renderers()))
+	head, lines := r.JournalHead()
+	m := &Manifest{
+		RunID: final.RunID, Tool: final.Tool, Target: final.Target, ClientID: final.ClientID, Operator: final.Operator,
+		Signoff: final.Signoff, StartedAt: final.StartedAt, FinishedAt: final.FinishedAt, ClockOffset: ClockOffsetOf(final),
+		Coverage: final.Coverage, Status: final.Status, Complete: final.Complete, IncompleteReason: final.IncompleteReason,
+		ExitCode: final.ExitCode, Journal: JournalInfo{Lines: lines, Head: head},
+	}
+	if describe != nil {
+		err = errors.Join(err, describe(final, m))
+	}
+	return final, errors.Join(err, Seal(r.dir, m, key))
 }
 
 // ClockOffsetOf estimates how far the server's clock was from ours, from

@@ -144,6 +144,10 @@ type BarcodesConfig struct {
 // the address must be reachable at the webhook URI registered with Stone.
 type WebhooksConfig struct {
 	Listen string `yaml:"listen"` // HOST:PORT; empty = no webhooks (simulator: 127.0.0.1:0)
+	// PartnerURL is the partner's own webhook receiver: when set, the
+	// @webhooks-partner feature delivers to it, as Stone does, each event
+	// type the run received; empty leaves that feature out of the plan.
+	PartnerURL string `yaml:"partner_url"`
 }
 
 // RedactConfig adds to the built-in redaction rules.
@@ -338,6 +342,14 @@ func (c Config) Validate() error {
 	}
 	if c.Out == "" {
 		return c.fieldErr("out", "must name a folder")
+	}
+	if c.Webhooks.PartnerURL != "" {
+		if err := checkReceiverURL(c.Webhooks.PartnerURL); err != nil {
+			return c.fieldErr("webhooks.partner_url", "%v", err)
+		}
+		if c.Client.PrivateKeyFile == "" && c.Client.PrivateKeyEnv == "" {
+			return c.fieldErr("webhooks.partner_url", "needs client.private_key_file (or HOMOLOG_PRIVATE_KEY_FILE): deliveries are encrypted for that key's public half, so the partner's receiver can decrypt them with the key it holds")
+		}
 	}
 	for i, p := range c.Redact.JSONPaths {
 		if err := checkJSONPath(p); err != nil {

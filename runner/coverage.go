@@ -23,11 +23,28 @@ func targetTags(target string) []string {
 	return nil
 }
 
+// PartnerWebhooksTag marks the feature that tests the partner's own
+// webhook receiver: part of the script only when webhooks.partner_url
+// names one.
+const PartnerWebhooksTag = "@webhooks-partner"
+
+// scriptTags are the tag terms that make a plan's script: the target's,
+// and the partner-webhook feature left out when there is no partner
+// receiver to test. Like the target's, they are not filters: what they
+// leave out is not counted against the verdict.
+func scriptTags(c Config) []string {
+	tags := targetTags(c.Target)
+	if c.Webhooks.PartnerURL == "" {
+		tags = append(tags, "~"+PartnerWebhooksTag)
+	}
+	return tags
+}
+
 // planTags is the godog tag expression of a run: the user's filter
-// narrowed by what the target imposes.
-func planTags(user, target string) string {
+// narrowed by what the plan's script is.
+func planTags(user string, c Config) string {
 	tags := user
-	for _, term := range targetTags(target) {
+	for _, term := range scriptTags(c) {
 		tags = requireTag(tags, term)
 	}
 	return tags
@@ -37,7 +54,7 @@ func planTags(user, target string) string {
 // script's scenarios for this target the filters kept, whether the script
 // is homolog's own, and whether a Stone target's hosts are Stone's.
 func coverage(c Config, sc script, p *plan, sel *selection, target evidence.Target) (*evidence.Coverage, error) {
-	whole, err := parsePlan(sc, planTags("", c.Target), steps.Definitions(), nil)
+	whole, err := parsePlan(sc, planTags("", c), steps.Definitions(), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,10 @@ type Options struct {
 	// Transport carries the run's HTTP (nil → http.DefaultTransport); the
 	// evidence recorder wraps it. Tests use it to inject faults.
 	Transport http.RoundTripper
+	// StoneKey signs the deliveries to the partner's receiver
+	// (webhooks.partner_url): homolog's test Stone key. Required when the
+	// plan names a partner receiver.
+	StoneKey *rsa.PrivateKey
 }
 
 // Result is how a run ended.
@@ -82,7 +86,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		out = io.Discard
 		opts.Env.Stdout = out
 	}
-	tags := planTags(c.Tags, c.Target)
+	tags := planTags(c.Tags, c)
 
 	sc, err := loadScript(c, dirFS)
 	if err != nil {
@@ -146,8 +150,14 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		NewID:      uuid.NewString,
 		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,
-		NoInbox: "webhooks.listen is not set: set it to an address reachable at the webhook URI registered with Stone",
-		Plan:    p.planned(),
+		NoInbox:   "webhooks.listen is not set: set it to an address reachable at the webhook URI registered with Stone",
+		NoPartner: "webhooks.partner_url is not set: set it to the partner's own webhook receiver",
+		Plan:      p.planned(),
+	}
+	if c.Webhooks.PartnerURL != "" {
+		if stepsCfg.Partner, err = partnerSender(c, opts.StoneKey, tgt.key, hc); err != nil {
+			return abandon(dir, err)
+		}
 	}
 	if hooksSrv != nil {
 		if err := hooksSrv.serve(client, tgt.key, rec); err != nil {
@@ -205,10 +215,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if jerr := rec.Err(); jerr != nil {
 		o = evidence.Outcome{Status: "incomplete", IncompleteReason: "the journal stopped: " + jerr.Error(), ExitCode: ExitIncomplete}
 	}
-	final, ferr := rec.Finish(o)
-	ferr = errors.Join(ferr, evidence.WriteReports(dir, final, evidence.Renderers()))
-	head, lines := rec.JournalHead()
-	ferr = errors.Join(ferr, seal(dir, c, sc, final, tgt.key, head, lines, red))
+	final, ferr := rec.Close(o, tgt.key, describePlan(dir, c, sc, red))
 	h.summary(final)
 	exit := final.ExitCode
 	if ferr != nil {

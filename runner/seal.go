@@ -2,7 +2,6 @@ package runner
 
 import (
 	"context"
-	"crypto/rsa"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
@@ -14,35 +13,31 @@ import (
 	"github.com/openbank-homolog/homolog/evidence"
 )
 
-// seal writes the effective plan into the bundle and signs the manifest
-// with the partner's key.
-func seal(dir string, c Config, sc script, r *evidence.Report, key *rsa.PrivateKey, head string, lines int64, red *evidence.Redactor) error {
-	// The plan holds no secret by design, but its fixtures name people's
-	// documents: those are masked like everything else in the bundle.
-	if t := c.Fixtures.TEDTarget; t != nil {
-		masked := *t
-		masked.Document = evidence.MaskDocument(masked.Document)
-		c.Fixtures.TEDTarget = &masked
+// describePlan completes a run's manifest with what only the runner
+// knows: the effective plan, written into the bundle as plan.yaml, and
+// the feature files the run read against homolog's built-in script.
+func describePlan(dir string, c Config, sc script, red *evidence.Redactor) func(*evidence.Report, *evidence.Manifest) error {
+	return func(_ *evidence.Report, m *evidence.Manifest) error {
+		// The plan holds no secret by design, but its fixtures name people's
+		// documents: those are masked like everything else in the bundle.
+		if t := c.Fixtures.TEDTarget; t != nil {
+			masked := *t
+			masked.Document = evidence.MaskDocument(masked.Document)
+			c.Fixtures.TEDTarget = &masked
+		}
+		plan, err := yaml.Marshal(c)
+		if err != nil {
+			return err
+		}
+		header := "# The effective plan of this run: scenarios.yaml after HOMOLOG_* variables and flags.\n"
+		if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
+			return err
+		}
+		m.Features, m.BuiltinFeatures = hashFeatures(sc), builtinFeatures()
+		m.FeaturesSource, m.FeaturesCommit = sc.source, featuresCommit(sc)
+		m.Plan = evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256}
+		return nil
 	}
-	plan, err := yaml.Marshal(c)
-	if err != nil {
-		return err
-	}
-	header := "# The effective plan of this run: scenarios.yaml after HOMOLOG_* variables and flags.\n"
-	if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
-		return err
-	}
-	feats := hashFeatures(sc)
-	m := &evidence.Manifest{
-		RunID: r.RunID, Tool: r.Tool, Target: r.Target, ClientID: r.ClientID, Operator: r.Operator, Signoff: r.Signoff,
-		StartedAt: r.StartedAt, FinishedAt: r.FinishedAt, ClockOffset: evidence.ClockOffsetOf(r),
-		Features: feats, BuiltinFeatures: builtinFeatures(), FeaturesSource: sc.source, FeaturesCommit: featuresCommit(sc),
-		Coverage: r.Coverage,
-		Plan:     evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256},
-		Status:   r.Status, Complete: r.Complete, IncompleteReason: r.IncompleteReason, ExitCode: r.ExitCode,
-		Journal: evidence.JournalInfo{Lines: lines, Head: head},
-	}
-	return evidence.Seal(dir, m, key)
 }
 
 // hashFeatures hashes the feature files as they were read for the run.

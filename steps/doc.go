@@ -109,6 +109,11 @@
 //	the application receives webhooks                                                                                           ensure
 //	a webhook "X" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account)                                   check
 //	Stone lists the webhook among those sent to the application                                                                 check
+//	the partner's webhook receiver is configured                                                                                ensure
+//	homolog delivers one webhook of each type this run received to the partner's receiver (as Stone does|signed by a key that is not Stone's|encrypted for a key that is not the partner's|as a body that is not a Stone delivery)  action (waits for the scenarios before it)
+//	homolog delivers the same events again                                                                                      action
+//	the partner's receiver answers each of them 2xx within N seconds                                                            check
+//	the partner's receiver refuses each of them                                                                                 check
 //	the request is refused with status N                                                                                        check
 //	the request is refused with status N and error "X"                                                                          check
 package steps

@@ -21,6 +21,8 @@ type Inbox interface {
 	// Await returns the first delivery of eventType about targetID,
 	// waiting for it to arrive until ctx is done.
 	Await(ctx context.Context, eventType, targetID string) (Delivery, error)
+	// Received returns every delivery so far, in arrival order.
+	Received() []Delivery
 }
 
 // WebhookInbox keeps every webhook the run received, so a scenario can
@@ -43,6 +45,13 @@ func (b *WebhookInbox) Add(d Delivery) {
 	b.received = append(b.received, d)
 	close(b.changed)
 	b.changed = make(chan struct{})
+}
+
+// Received implements Inbox.
+func (b *WebhookInbox) Received() []Delivery {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]Delivery(nil), b.received...)
 }
 
 // Await implements Inbox.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openbank-homolog/homolog/check"
+	"github.com/openbank-homolog/homolog/partnerhook"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -67,6 +68,8 @@ type Config struct {
 	NoInbox    string                          // why there is no Inbox, for the blocked report
 	Plan       []PlannedScenario               // the run's scenarios in order, to know who builds what
 	Evidence   Evidence                        // where checks and the owner's actions are recorded; nil → discarded
+	Partner    *partnerhook.Sender             // delivers to the partner's own receiver (webhooks.partner_url); nil when none
+	NoPartner  string                          // why there is no Partner, for the blocked report
 }
 
 // Evidence is where steps write what is not an HTTP exchange: each check's
@@ -105,6 +108,8 @@ type Session struct {
 
 	owed  map[string]PlannedScenario // prerequisite → the scenario that builds it (set once, read-only after)
 	order map[string]int             // scenario id → position in the plan
+
+	ended ended // the scenarios that have finished (earlier.go)
 }
 
 type fact struct {
@@ -197,6 +202,7 @@ func (s *Session) owe(plan []PlannedScenario) {
 // (it failed earlier, or was cut short): the scenarios waiting for it are
 // then blocked, naming it, instead of waiting for ever.
 func (s *Session) ScenarioFinished(id string) {
+	s.ended.add(id)
 	for name, sc := range s.owed {
 		if sc.ID != id {
 			continue

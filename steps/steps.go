@@ -39,7 +39,7 @@ const (
 var grammar = sync.OnceValue(func() []Definition {
 	return slices.Concat(
 		authSteps(), accountSteps(), accountExtraSteps(), consentSteps(), transferSteps(),
-		tedSteps(), pixSteps(), paymentSteps(), invoiceSteps(), webhookSteps(), refusalSteps(),
+		tedSteps(), pixSteps(), paymentSteps(), invoiceSteps(), webhookSteps(), partnerWebhookSteps(), refusalSteps(),
 	)
 })
 

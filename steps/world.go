@@ -70,6 +70,7 @@ type World struct {
 	institutionsRecs []check.Record
 
 	webhook *check.Record
+	partner []partnerSent // the last batch of deliveries to the partner's receiver
 }
 
 // call runs f, an API call, with a tape in its context and returns the

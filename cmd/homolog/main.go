@@ -40,7 +40,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, interactive: isTerminal(os.Stdin)})
+	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, interactive: isTerminal(os.Stdin), configDir: os.UserConfigDir})
 	stop()
 	os.Exit(code)
 }
@@ -52,6 +52,9 @@ type streams struct {
 	err         io.Writer
 	lookup      func(string) (string, bool)
 	interactive bool // in is a terminal a person types into
+	// configDir is the user's configuration folder (os.UserConfigDir),
+	// where homolog keeps its test Stone key; tests point it elsewhere.
+	configDir func() (string, error)
 }
 
 // isTerminal reports whether f is a terminal, not a pipe, a file or
@@ -97,7 +100,7 @@ func newRoot(s streams) *cobra.Command {
 		SilenceErrors: true,
 		Version:       version(),
 	}
-	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newRecheckCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s))
+	root.AddCommand(newRunCmd(s), newVerifyCmd(s), newRecheckCmd(s), newDiffCmd(s), newSimulateCmd(s), newKeysCmd(s), newConsentLinkCmd(s), newWebhooksCmd(s))
 	return root
 }
 

@@ -32,7 +32,14 @@ func cli(t *testing.T, dir string, env map[string]string, args ...string) (code 
 		t.Chdir(dir)
 	}
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	code = execute(context.Background(), args, streams{in: strings.NewReader(""), out: &out, err: &errb, lookup: lookup})
+	// The user's configuration folder (homolog's test Stone key) is the
+	// test's own: dir's, so calls in one dir share it, or a fresh one.
+	home := dir
+	if home == "" {
+		home = t.TempDir()
+	}
+	configDir := func() (string, error) { return filepath.Join(home, "user-config"), nil }
+	code = execute(context.Background(), args, streams{in: strings.NewReader(""), out: &out, err: &errb, lookup: lookup, configDir: configDir})
 	return code, out.String(), errb.String()
 }
 

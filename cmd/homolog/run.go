@@ -71,11 +71,19 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 			if err := cfg.Validate(); err != nil {
 				return err
 			}
-			res, err := runner.Run(cmd.Context(), runner.Options{
+			opts := runner.Options{
 				Config:  cfg,
 				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in, Stderr: s.err, Interactive: s.interactive},
 				Version: version(),
-			})
+			}
+			if cfg.Webhooks.PartnerURL != "" {
+				// The partner's receiver is tested with homolog's test
+				// Stone key, the one homolog webhooks keys prints.
+				if opts.StoneKey, err = loadStoneKey(s, ""); err != nil {
+					return err
+				}
+			}
+			res, err := runner.Run(cmd.Context(), opts)
 			if err != nil {
 				return err
 			}

@@ -13,16 +13,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/partnerhook"
 	"github.com/openbank-homolog/homolog/runner"
 	"github.com/openbank-homolog/homolog/simulator"
 )
 
 func newSimulateCmd(s streams) *cobra.Command {
 	var (
-		addr, redirect, webhookURL, baseURL string
-		clients                             []string
-		faults                              simulator.Faults
-		noControls                          bool
+		addr, redirect, webhookURL, baseURL, stoneKeyPath string
+		clients                                           []string
+		faults                                            simulator.Faults
+		noControls                                        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -44,7 +45,12 @@ It listens on 127.0.0.1 unless --addr says otherwise, and warns when the
 address is reachable from other machines: the /_sim/ controls (approve as the
 owner, move the clock, inject faults) need no token. --no-controls leaves
 them out. A request must arrive whole within 30 s and an idle connection is
-closed after 2 min, so a client trickling its body cannot hold one forever.`,
+closed after 2 min, so a client trickling its body cannot hold one forever.
+
+--stone-key makes the simulator sign with that RSA key (webhooks and access
+tokens) and publish it at /api/v1/discovery/keys: given homolog's test Stone
+key, a partner's receiver configured once against this simulator also
+verifies the deliveries of homolog webhooks send.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := faults.Validate(); err != nil {
@@ -55,7 +61,17 @@ closed after 2 min, so a client trickling its body cannot hold one forever.`,
 					return &runner.ConfigError{File: "flag", Field: "--webhook-url", Err: err}
 				}
 			}
-			sim, err := simulator.New(simulator.Options{Faults: faults, BaseURL: baseURL, NoControls: noControls})
+			opts := simulator.Options{Faults: faults, BaseURL: baseURL, NoControls: noControls}
+			if stoneKeyPath != "" {
+				data, err := os.ReadFile(stoneKeyPath)
+				if err != nil {
+					return &runner.ConfigError{File: stoneKeyPath, Field: "--stone-key", Err: unwrapPath(err)}
+				}
+				if opts.SigningKey, err = partnerhook.ParseStoneKey(data); err != nil {
+					return &runner.ConfigError{File: stoneKeyPath, Field: "--stone-key", Err: err}
+				}
+			}
+			sim, err := simulator.New(opts)
 			if err != nil {
 				field := ""
 				if baseURL != "" && strings.Contains(err.Error(), "base URL") {
@@ -110,6 +126,7 @@ closed after 2 min, so a client trickling its body cannot hold one forever.`,
 	f.StringArrayVar(&clients, "client", nil, "register a client: CLIENT_ID=PUBLIC_KEY.pem (repeatable)")
 	f.StringVar(&redirect, "redirect-uri", "", "consent redirect URI registered for every client (default https://partner.example/consent/callback)")
 	f.StringVar(&webhookURL, "webhook-url", "", "where webhooks are POSTed for every client (also settable per client: PUT /_sim/clients/{id}/webhook_url)")
+	f.StringVar(&stoneKeyPath, "stone-key", "", "sign with this RSA private key (PEM) and serve it at /api/v1/discovery/keys (e.g. homolog's test Stone key)")
 	f.Int64Var(&faults.Seed, "fault-seed", 0, "seed of the injected faults: the same seed repeats the same faults")
 	f.DurationVar(&faults.Latency, "latency", 0, "latency added to every API answer")
 	f.Float64Var(&faults.ErrorRate, "error-rate", 0, "fraction of API requests answered 500")
