@@ -20,7 +20,7 @@ client: {id: abc, private_key_file: keys/private.pem, redirect_uri: "https://p.e
 timeout: 90
 owner: {wait: 2m, poll: 5s}
 fixtures: {own_account_id: acc-1, transfer_targets: ["58859"]}
-redact: {headers: [X-Secret], json_paths: [data.*.owner_name]}
+redact: {headers: [X-Secret], json_paths: [data.*.owner_name, "**.name", data.**.document]}
 `))
 	require.NoError(t, err)
 	assert.Equal(t, TargetSandbox, cfg.Target)
@@ -45,6 +45,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"target: [", "line 1"},
 		{"signoff: {operator: Ana}", "signoff: operator and approver are both required"},
 		{"features: {order: 3}", "line 1"},
+		{"redact: {json_paths: [data..name]}", `redact.json_paths[0]: "data..name": empty segment`},
+		{"redact: {json_paths: [ok.name, 'data.a**.name']}", `redact.json_paths[1]: "data.a**.name": segment "a**"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.yaml, func(t *testing.T) {

@@ -66,6 +66,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err := c.Validate(); err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
+	// The key is checked with the plan, before anything is sent or
+	// written: a key that cannot sign must not start a run whose bundle
+	// it would then fail to seal.
+	key, err := planKey(c, opts.Env)
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -104,7 +111,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if hooksSrv != nil {
 		webhookURL = hooksSrv.URL()
 	}
-	tgt, err := openTarget(c, opts.Env, webhookURL)
+	tgt, err := openTarget(c, opts.Env, key, webhookURL)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -125,7 +132,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return abandon(dir, err)
 	}
-	hc := &http.Client{Transport: newRetryTransport(rec.Transport(opts.Transport), c.Retries), Timeout: 60 * time.Second}
+	hc := &http.Client{Transport: newRetryTransport(rec.Transport(transportFor(c.Target, opts.Transport)), c.Retries), Timeout: 60 * time.Second}
 	client, err := stone.New(stone.Options{
 		Endpoints: tgt.endpoints, ClientID: tgt.clientID, PrivateKey: tgt.key,
 		UserAgent: userAgent(c, opts.Version), HTTPClient: hc, Now: now,
