@@ -23,25 +23,36 @@ func targetTags(target string) []string {
 	return nil
 }
 
+// scopeTerms are the tag terms a plan imposes whatever the user filters:
+// what its target imposes, and leaving out the families the application
+// is not authorised for. The script's scenarios for a run are those these
+// terms keep, so a run of every authorised family is whole, not partial.
+func scopeTerms(c Config) []string {
+	return append(targetTags(c.Target), familyTerms(c)...)
+}
+
 // planTags is the godog tag expression of a run: the user's filter
-// narrowed by what the target imposes.
-func planTags(user, target string) string {
+// narrowed by the plan's scope terms.
+func planTags(user string, c Config) string {
 	tags := user
-	for _, term := range targetTags(target) {
+	for _, term := range scopeTerms(c) {
 		tags = requireTag(tags, term)
 	}
 	return tags
 }
 
-// coverage says what a run will cover, for its verdict: how many of the
-// script's scenarios for this target the filters kept, whether the script
-// is homolog's own, and whether a Stone target's hosts are Stone's.
+// coverage says what a run will cover, for its verdict: which families of
+// actions were in scope, how many of the script's scenarios for this
+// target and these families the filters kept, whether the script is
+// homolog's own, and whether a Stone target's hosts are Stone's.
 func coverage(c Config, sc script, p *plan, sel *selection, target evidence.Target) (*evidence.Coverage, error) {
-	whole, err := parsePlan(sc, planTags("", c.Target), steps.Definitions(), nil)
+	whole, err := parsePlan(sc, planTags("", c), steps.Definitions(), nil)
 	if err != nil {
 		return nil, err
 	}
 	cov := &evidence.Coverage{Target: c.Target, Scenarios: len(p.byID), Of: len(whole.byID)}
+	in, out := c.authorised()
+	cov.Families, cov.NotAuthorised = append([]string{}, in...), out
 	if c.Tags != "" {
 		cov.Filters = append(cov.Filters, "tags "+c.Tags)
 	}

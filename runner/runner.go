@@ -75,7 +75,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		out = io.Discard
 		opts.Env.Stdout = out
 	}
-	tags := planTags(c.Tags, c.Target)
+	tags := planTags(c.Tags, c)
 
 	sc, err := loadScript(c, dirFS)
 	if err != nil {
