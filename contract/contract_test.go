@@ -226,3 +226,18 @@ func TestMatchIsBySpecificity(t *testing.T) {
 		assert.Equal(t, want, c.Match(method, mustURL(t, "https://x"+p)), req)
 	}
 }
+
+// TestCheckIsSafeForConcurrentUse: a run with concurrency > 1 checks
+// responses from many goroutines at once (go test -race).
+func TestCheckIsSafeForConcurrentUse(t *testing.T) {
+	c := newContract(t)
+	u := mustURL(t, "https://x/api/v1/accounts/a/balance")
+	body := []byte(`{"balance":"1"}`)
+	done := make(chan []Finding)
+	for range 8 {
+		go func() { done <- c.Check("GET", u, 200, body) }()
+	}
+	for range 8 {
+		assert.Len(t, <-done, 3)
+	}
+}
