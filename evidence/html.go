@@ -65,6 +65,7 @@ type htmlView struct {
 	R         *Report
 	Marker    string
 	Scope     string // the verdict's scope words, "" for the whole built-in script on Stone's hosts
+	Families  string // the authorised families in scope, "" when the bundle does not say
 	MarkerCls string
 	Simulator bool
 	Duration  string
@@ -74,6 +75,7 @@ type htmlView struct {
 	Features  []htmlFeature
 	Setup     []*htmlExchange
 	Timeline  []*htmlExchange
+	Drift     []htmlDrift // each way responses departed from Stone's documented shapes
 	Script    template.JS // a constant of this file, never report data
 	CSP       string
 }
@@ -151,9 +153,16 @@ type htmlMessage struct {
 
 type htmlHeader struct{ Name, Value string }
 
+// htmlDrift is one kind of contract drift, linked to the first exchange
+// that showed it.
+type htmlDrift struct {
+	F      DriftFinding
+	Anchor string
+}
+
 func newHTMLView(r *Report) *htmlView {
 	v := &htmlView{
-		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Simulator: isSimulator(r),
+		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Families: r.Coverage.FamiliesWords(), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
 		Statuses:  htmlStatusOrder(),
@@ -222,6 +231,14 @@ func newHTMLView(r *Report) *htmlView {
 		v.Features = append(v.Features, hf)
 	}
 	v.Matrix = append(v.Matrix, countRow("All features", "", total))
+
+	anchors := map[*Exchange]string{}
+	for _, hx := range all {
+		anchors[hx.X] = hx.Anchor
+	}
+	for _, f := range r.DriftFindings() {
+		v.Drift = append(v.Drift, htmlDrift{F: f, Anchor: anchors[f.First]})
+	}
 
 	// The timeline is what happened in order: by start time, and by journal
 	// sequence between exchanges that started together.

@@ -66,6 +66,9 @@ type RecorderOptions struct {
 	Now             func() time.Time // nil → time.Now
 	Redactor        *Redactor        // required
 	InlineBodyLimit int              // bodies larger than this go to bodies/; 0 → 4096
+	// Drift, when set, flags each response that departs from the shape
+	// Stone documents; the finding is recorded on the exchange.
+	Drift DriftCheck
 }
 
 // Recorder turns what happens during a run into evidence: it appends each
@@ -77,6 +80,7 @@ type Recorder struct {
 	red     *Redactor
 	limit   int
 	journal *Journal
+	drift   DriftCheck
 
 	mu        sync.Mutex
 	report    *Report
@@ -102,7 +106,7 @@ func NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j,
+	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j, drift: opts.Drift,
 		scenarios: map[string]*Scenario{}, steps: map[Scope]*Step{}}, nil
 }
 

@@ -80,6 +80,7 @@ type Summary struct {
 	Scenarios Counts `json:"scenarios"`
 	Steps     Counts `json:"steps"`
 	Exchanges int    `json:"exchanges"`
+	Drift     int    `json:"drift,omitempty"` // exchanges whose response departed from Stone's documented shape
 }
 
 // Counts tallies statuses.
@@ -186,6 +187,9 @@ type Exchange struct {
 	Request        Message   `json:"request"`
 	Response       *Message  `json:"response,omitempty"`
 	Error          string    `json:"error,omitempty"`
+	// Drift is how the response departed from the shape Stone documents
+	// (sandbox and production runs only); it never fails the scenario.
+	Drift []Drift `json:"drift,omitempty"`
 }
 
 // Message is a redacted header set and body. Bodies larger than the inline
@@ -210,11 +214,20 @@ func (r *Report) Scenarios() []*Scenario {
 func (r *Report) Summarize() {
 	var s Summary
 	s.Exchanges = len(r.Setup)
+	drifted := func(xs []*Exchange) {
+		for _, x := range xs {
+			if x != nil && len(x.Drift) > 0 {
+				s.Drift++
+			}
+		}
+	}
+	drifted(r.Setup)
 	for _, sc := range r.Scenarios() {
 		s.Scenarios.add(sc.Status)
 		for _, st := range sc.Steps {
 			s.Steps.add(st.Status)
 			s.Exchanges += len(st.Exchanges)
+			drifted(st.Exchanges)
 		}
 	}
 	r.Summary = s

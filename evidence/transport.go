@@ -121,6 +121,13 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	msg, respBody := rec.message(rec.red.Headers(resp.Header), body)
 	if rerr != nil {
 		ex.Error = rec.red.String("reading response body: " + rerr.Error())
+	} else if rec.drift != nil && len(body) < maxCapture {
+		// Judged on the body as received: redaction may change a value's
+		// type (a number at a redacted JSON path becomes a string). The
+		// findings name fields and types, and are redacted all the same.
+		for _, d := range rec.drift(req.Method, req.URL, resp.StatusCode, body) {
+			ex.Drift = append(ex.Drift, Drift{Endpoint: rec.red.String(d.Endpoint), Problem: rec.red.String(d.Problem)})
+		}
 	}
 	ex.Response = &msg
 	ex.FinishedAt = rec.now().UTC()

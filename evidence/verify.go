@@ -146,7 +146,11 @@ func (v *Verification) verifyCoverage(m *Manifest, documented func(string) (Targ
 		v.add("coverage", false, "the manifest says %q but its own feature hashes and hosts say %q", Verdict(Marker(m.Status, m.Complete), m.Coverage), v.Verdict)
 		return
 	}
-	v.add("coverage", true, "%d of %d scenarios; the scope the manifest states agrees with its feature hashes and hosts", c.Scenarios, c.Of)
+	families := ""
+	if w := c.FamiliesWords(); w != "" {
+		families = " of the authorised families " + w
+	}
+	v.add("coverage", true, "%d of %d scenarios%s; the scope the manifest states agrees with its feature hashes and hosts", c.Scenarios, c.Of, families)
 }
 
 func completeness(m *Manifest) string {

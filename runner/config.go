@@ -46,6 +46,10 @@ type Config struct {
 	Webhooks    WebhooksConfig  `yaml:"webhooks"`
 	Out         string          `yaml:"out"`
 
+	// Authorisations are the families of actions Stone authorised the
+	// application for (runner/families.go); nil (absent) runs every family.
+	Authorisations []string `yaml:"authorisations"`
+
 	// Source names where the config came from, for error messages;
 	// SourceSHA256 is the hash of that file, recorded in the manifest.
 	Source       string `yaml:"-"`
@@ -331,6 +335,9 @@ func (c Config) Validate() error {
 	if err := checkTags(c.Tags); err != nil {
 		return c.fieldErr("tags", "%v", err)
 	}
+	if err := c.checkAuthorisations(); err != nil {
+		return err
+	}
 	if c.Timeout <= 0 {
 		return c.fieldErr("timeout", "must be positive")
 	}
@@ -392,6 +399,18 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	set("HOMOLOG_OPERATOR", &c.Operator)
 	set("HOMOLOG_TAGS", &c.Tags)
 	set("HOMOLOG_OUT", &c.Out)
+	if v, ok := lookup("HOMOLOG_AUTHORISATIONS"); ok && v != "" {
+		// A comma-separated list; "none" is the empty list (stages 1–3).
+		c.Authorisations = []string{}
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" && name != "none" {
+				c.Authorisations = append(c.Authorisations, name)
+			}
+		}
+		if _, err := checkFamilies(c.Authorisations); err != nil {
+			return &ConfigError{File: "environment", Field: "HOMOLOG_AUTHORISATIONS", Err: err}
+		}
+	}
 	if v, ok := lookup("HOMOLOG_CONCURRENCY"); ok && v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {

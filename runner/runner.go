@@ -128,7 +128,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return abandon(dir, fmt.Errorf("runner: redaction key: %w", err))
 	}
 	red := evidence.NewRedactor(redKey, evidence.RedactOptions{Headers: c.Redact.Headers, JSONPaths: c.Redact.JSONPaths})
-	rec, err := evidence.NewRecorder(evidence.RecorderOptions{Dir: dir, Now: now, Redactor: red})
+	drift, err := driftCheck(c.Target)
+	if err != nil {
+		return abandon(dir, err)
+	}
+	rec, err := evidence.NewRecorder(evidence.RecorderOptions{Dir: dir, Now: now, Redactor: red, Drift: drift})
 	if err != nil {
 		return abandon(dir, err)
 	}
@@ -217,6 +221,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	final, ferr := rec.Close(o, tgt.key, describePlan(dir, c, sc, red))
 	h.summary(final)
+	printDrift(out, final)
 	exit := final.ExitCode
 	if ferr != nil {
 		// The evidence could not be completed: whatever the scenarios

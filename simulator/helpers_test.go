@@ -162,6 +162,7 @@ func (e *env) do(method, path string, body io.Reader, hdr map[string]string) *ht
 	}
 	rec := httptest.NewRecorder()
 	e.sim.ServeHTTP(rec, req)
+	holdToContract(e.t, req, rec)
 	return rec
 }
 
