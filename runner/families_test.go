@@ -85,7 +85,8 @@ func TestAuthorisationErrors(t *testing.T) {
 // TestEveryScenarioHasItsFamily: each scenario of the built-in script
 // beyond authentication, account reads and consent carries exactly one
 // family tag of the table, so an authorisation selects it; the consent's
-// webhook, which belongs to no family, is the one exception.
+// webhook and the partner-webhook feature, which belong to no family, are
+// the exceptions.
 func TestEveryScenarioHasItsFamily(t *testing.T) {
 	sc, err := loadScript(Defaults(), func(string) fs.FS { return features.FS })
 	require.NoError(t, err)
@@ -110,6 +111,10 @@ func TestEveryScenarioHasItsFamily(t *testing.T) {
 			assert.Empty(t, fams, "%q is in a stage that always runs: it must carry no family tag", sc.Name)
 		case sc.Name == "A consent is notified":
 			assert.Empty(t, fams, "the consent's webhook runs like consent itself")
+		case slices.Contains(sc.Tags, PartnerWebhooksTag):
+			// It delivers the event types of whichever families ran: it
+			// belongs to none, and webhooks.partner_url decides it.
+			assert.Empty(t, fams, "%q tests the partner's receiver for every family that ran: it must carry no family tag", sc.Name)
 		default:
 			assert.Len(t, fams, 1, "%q (tags %v) must carry exactly one family tag of runner/families.go", sc.Name, sc.Tags)
 		}
