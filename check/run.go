@@ -49,6 +49,11 @@ const (
 	LimitsValid              = "limits_valid"
 	WebhookReceived          = "webhook_received"
 	WebhookListed            = "webhook_listed"
+	PaymentLinkConfig        = "payment_link_config"
+	OrderCreated             = "order_created"
+	OrderListed              = "order_listed"
+	OrderState               = "order_state"
+	ReceiptPDF               = "receipt_pdf"
 )
 
 // Lookup returns the check called name.
@@ -124,6 +129,16 @@ func Lookup(name string) (Func, bool) {
 		return webhookReceived, true
 	case WebhookListed:
 		return webhookListed, true
+	case PaymentLinkConfig:
+		return paymentLinkConfig, true
+	case OrderCreated:
+		return orderCreated, true
+	case OrderListed:
+		return orderListed, true
+	case OrderState:
+		return orderState, true
+	case ReceiptPDF:
+		return receiptPDF, true
 	}
 	return nil, false
 }
@@ -157,7 +172,8 @@ func names() []string {
 		StatementPages, StatementEntriesOnce, StatementEntriesBalanced, StatementChain, OneDebit, BalanceAgrees,
 		FeeListed, InstitutionListed, ConsentRedirect, ConsentMetadata, ConsentedAccountListed, Created, Status,
 		SameOperation, DryRunAmount, PendingApproval, TEDAccepted, TEDInstitutionResolved, BRCodeStatic, EndToEndID,
-		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed}
+		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed,
+		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF}
 	sort.Strings(all)
 	return all
 }

@@ -78,6 +78,15 @@ func servedRoutes() []string {
 		"POST /api/v1/payments/{id}/reject",
 		"POST /api/v1/payments/{id}/cancel",
 		"DELETE /api/v1/payments/{id}/cancel",
+		"GET /api/v1/payment_links/{account_id}/config",
+		"POST /api/v1/payment_links/orders",
+		"GET /api/v1/payment_links/{account_id}/orders",
+		"GET /api/v1/payment_links/{account_id}/orders/{order_id}",
+		"PATCH /api/v1/payment_links/orders/{order_id}/closed",
+		"POST /_sim/payment_links/orders/{order_id}/pay",
+		"POST /_sim/payment_links/orders/{order_id}/expire",
+		"POST /api/v1/receipts",
+		"POST /api/v1/exports/receipts",
 		"GET /consentimento",
 		"POST /consentimento",
 		"POST /_sim/owner/consent",
@@ -135,6 +144,7 @@ func fuzzWorld(e *env) map[string]string {
 		"pix_invoices": e.call(http.MethodPost, "/api/v1/pix_payment_invoices",
 			`{"account_id":"`+own+`","key":"`+e.fx.OwnPixKey+`","amount":500}`, 201).str("id"),
 	}
+	ids["order"] = e.call(http.MethodPost, "/api/v1/payment_links/orders", docsOrder(own), 200).str("id")
 	ids["entry"] = e.call(http.MethodGet, "/api/v1/pix/"+own+"/entries", "", http.StatusOK)["data"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }
@@ -156,7 +166,7 @@ func concrete(pattern string, ids map[string]string) string {
 	if strings.Contains(pattern, "/clients/") {
 		id = testClientID
 	}
-	return strings.NewReplacer("{id}", id, "{account_id}", ids["own"], "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
+	return strings.NewReplacer("{id}", id, "{order_id}", ids["order"], "{account_id}", ids["own"], "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
 }
 
 func bodyRoutes() []string {

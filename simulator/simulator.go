@@ -23,6 +23,9 @@
 //	internal/boleto        boleto issuance
 //	internal/brcode        BR Codes (EMV payloads)
 //	internal/pix           PIX keys, payments, charges, inbound payments and refunds
+//	internal/paymentlink   payment links: checkout orders, their lifecycle and order_* webhooks
+//	internal/pdf           the PDF documents (boletos, receipts)
+//	internal/receipt       receipts (comprovantes) of transfers, payments, statements and PIX, as PDFs
 //	internal/webhooks      webhook sealing, delivery, retries and inspection
 //	internal/faults        injected faults
 //
@@ -56,7 +59,9 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/keycloak"
 	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
 	"github.com/openbank-homolog/homolog/simulator/internal/payment"
+	"github.com/openbank-homolog/homolog/simulator/internal/paymentlink"
 	"github.com/openbank-homolog/homolog/simulator/internal/pix"
+	"github.com/openbank-homolog/homolog/simulator/internal/receipt"
 	"github.com/openbank-homolog/homolog/simulator/internal/ted"
 	"github.com/openbank-homolog/homolog/simulator/internal/transfer"
 	"github.com/openbank-homolog/homolog/simulator/internal/webhooks"
@@ -131,6 +136,8 @@ type Simulator struct {
 	boletos   *boleto.Issuer
 	payments  *payment.Payments
 	pix       *pix.Pix
+	links     *paymentlink.Links
+	receipts  *receipt.Receipts
 	consent   *consent.Site
 	hooks     *webhooks.Hooks
 	faults    *faults.Injector
@@ -203,6 +210,10 @@ func New(opts Options) (*Simulator, error) {
 	if s.pix, err = pix.New(pix.Options{Book: s.book, Ops: s.ops, Idempotency: idem, Institutions: s.dir}); err != nil {
 		return nil, err
 	}
+	if s.links, err = paymentlink.New(paymentlink.Options{Book: s.book, Idempotency: idem}); err != nil {
+		return nil, err
+	}
+	s.receipts = receipt.New(receipt.Options{Book: s.book, Idempotency: idem, Ops: s.ops, Pix: s.pix.Resource})
 	if s.consent, err = consent.New(consent.Options{Book: s.book, Logf: opts.Logf}); err != nil {
 		return nil, err
 	}
@@ -218,6 +229,8 @@ func New(opts Options) (*Simulator, error) {
 	s.payments.Routes(m)
 	s.boletos.Routes(m)
 	s.pix.Routes(m)
+	s.links.Routes(m)
+	s.receipts.Routes(m)
 	s.ops.Routes(m) // after every family registered its kind
 	s.consent.Routes(m)
 	s.hooks.Routes(m)

@@ -107,8 +107,22 @@
 //	the application reads its boleto limits                                                                                     action
 //	the limits give a minimum and a maximum amount in centavos                                                                  check
 //	the application receives webhooks                                                                                           ensure
-//	a webhook "X" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account)                                   check
+//	a webhook "X" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account|payment link|sign-up)              check
 //	Stone lists the webhook among those sent to the application                                                                 check
 //	the request is refused with status N                                                                                        check
 //	the request is refused with status N and error "X"                                                                          check
+//	the application reads its payment link configuration                                                                        action
+//	the configuration gives the limits of an order in centavos                                                                  check
+//	the application creates a payment link of N centavos                                                                        action
+//	the payment link is created "X" with a checkout page for the payer                                                          check
+//	the payment link is listed among the account's orders                                                                       check (of the call)
+//	the application cancels the payment link                                                                                    action
+//	the payer pays the payment link                                                                                             action (simulator)
+//	the payment link's checkout expires                                                                                         action (simulator)
+//	the payment link has status "X" and is (closed|not closed)                                                                  check
+//	the application asks for the receipt of the transfer                                                                        action
+//	the application asks for the receipt of the PIX payment                                                                     action
+//	the application asks for a receipt of its account's statement for the last N days                                           action
+//	the application downloads the boleto's PDF                                                                                  action
+//	the document is a PDF that opens and shows what it is about                                                                 check
 package steps

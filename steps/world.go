@@ -70,6 +70,15 @@ type World struct {
 	institutionsRecs []check.Record
 
 	webhook *check.Record
+
+	linkConfigRecs []check.Record
+	order          *stone.Order
+	orderRecs      []check.Record
+
+	signUpID string
+
+	docRecs  []check.Record // a receipt or a boleto's PDF
+	docShows string         // what it must show
 }
 
 // call runs f, an API call, with a tape in its context and returns the

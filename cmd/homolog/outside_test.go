@@ -71,6 +71,10 @@ func (o *outsider) send(req *http.Request) (int, map[string]any) {
 	data, _ := io.ReadAll(resp.Body)
 	assert.NotEmpty(o.t, resp.Header.Get("x-request-id"), "%s %s: every answer carries x-request-id", req.Method, req.URL.Path)
 	var out map[string]any
+	if resp.Header.Get("Content-Type") == "application/pdf" {
+		// A document (receipt, boleto): what a partner would save to a file.
+		return resp.StatusCode, map[string]any{"pdf": string(data)}
+	}
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, &out); err != nil {
 			var arr []any
@@ -218,6 +222,32 @@ func TestOutsideClient(t *testing.T) {
 			assert.Regexp(t, `^srn:error:`, b["type"])
 		}},
 		{"§6 unknown route", "GET", "/api/v1/nope", "", nil, 404, nil},
+		{"families §1.3 payment link config", "GET", "/api/v1/payment_links/" + own + "/config", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.EqualValues(t, 100, b["min_amount"])
+			assert.Equal(t, "checkout", b["payment_method"])
+		}},
+		{"families §1.2 payment link, the page's body", "POST", "/api/v1/payment_links/orders",
+			`{"account_id":"` + own + `","items":[{"amount":3000,"description":"Camiseta","quantity":1}],"customer":{"name":"Maria"},"closed":true,
+			"payments":[{"amount":3000,"payment_method":"checkout","checkout":{"expires_in":10080,"accepted_payment_methods":["credit_card"],
+			"accepted_multi_payment_methods":[],"success_url":"https://sandbox-link.openbank.stone.com.br/sucesso",
+			"credit_card":{"capture":true,"installments":[{"number":1,"total":1000}]}}}]}`, nil, 200, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "pending", b["status"])
+				assert.Equal(t, false, b["closed"])
+				assert.Regexp(t, `^or_`, b["id"])
+				assert.Regexp(t, `^https://.*/chk_`, b["checkouts"].([]any)[0].(map[string]any)["payment_url"])
+			}},
+		{"families §2 statement receipt, a PDF", "POST", "/api/v1/receipts",
+			`{"resource_type":"statement","resource_id":"` + own + `"}`, []string{"x-stone-idempotency-key", "outsider-8"}, 200, func(t *testing.T, b map[string]any) {
+				assert.Regexp(t, `^%PDF-1\.\d`, b["pdf"])
+				assert.Regexp(t, `startxref\s+\d+\s+%%EOF\s*$`, b["pdf"])
+			}},
+		{"families §2 a receipt for nothing", "POST", "/api/v1/exports/receipts",
+			`{"resource_type":"pix_payment","resource_id":"` + uuid.NewString() + `"}`, []string{"x-stone-idempotency-key", "outsider-9"}, 404, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "srn:error:not_found", b["type"])
+			}},
+		{"families §1.1 payment links list", "GET", "/api/v1/payment_links/" + own + "/orders", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.EqualValues(t, 1, b["paging"].(map[string]any)["total"])
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,6 +84,7 @@ type Hooks struct {
 	// encryption key (discovery.go). Generating that key in New made every
 	// test pay an RSA key generation (4x slower under -race).
 	jwks func() ([]byte, error)
+	enc  func() (encKey, error) // the enc key's private half, made once (discovery.go)
 
 	// Guarded by the book's lock, like the events they are derived from.
 	fanned int             // how many of the book's events have become notifications
@@ -116,6 +117,7 @@ func New(opts Options) *Hooks {
 	if h.logf == nil {
 		h.logf = func(string, ...any) {}
 	}
+	h.enc = sync.OnceValues(newEncKey)
 	h.jwks = sync.OnceValues(h.buildJWKS)
 	if h.http == nil {
 		// Only a 2xx is a delivery, so a redirect is not followed: the 3xx
