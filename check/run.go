@@ -54,6 +54,11 @@ const (
 	OrderListed              = "order_listed"
 	OrderState               = "order_state"
 	ReceiptPDF               = "receipt_pdf"
+	TopUpProviders           = "topup_providers"
+	TopUpDryRun              = "topup_dry_run"
+	TopUpChallenged          = "topup_challenged"
+	TopUpExecuted            = "topup_executed"
+	SignUpAccepted           = "signup_accepted"
 )
 
 // Lookup returns the check called name.
@@ -139,6 +144,16 @@ func Lookup(name string) (Func, bool) {
 		return orderState, true
 	case ReceiptPDF:
 		return receiptPDF, true
+	case TopUpProviders:
+		return topUpProviders, true
+	case TopUpDryRun:
+		return topUpDryRun, true
+	case TopUpChallenged:
+		return topUpChallenged, true
+	case TopUpExecuted:
+		return topUpExecuted, true
+	case SignUpAccepted:
+		return signUpAccepted, true
 	}
 	return nil, false
 }
@@ -173,7 +188,8 @@ func names() []string {
 		FeeListed, InstitutionListed, ConsentRedirect, ConsentMetadata, ConsentedAccountListed, Created, Status,
 		SameOperation, DryRunAmount, PendingApproval, TEDAccepted, TEDInstitutionResolved, BRCodeStatic, EndToEndID,
 		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed,
-		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF}
+		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF,
+		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted}
 	sort.Strings(all)
 	return all
 }

@@ -44,9 +44,10 @@ type target struct {
 // openTarget starts the in-process simulator or prepares Stone's sandbox or
 // production.
 func openTarget(c Config, env Env, webhookURL string) (*target, error) {
+	pin, noPIN := ownerPIN(c, env)
 	switch c.Target {
 	case TargetSimulator:
-		return openSimulator(c, webhookURL)
+		return openSimulator(c, webhookURL, pin)
 	case TargetSandbox, TargetProduction:
 		key, err := LoadKey(c, env)
 		if err != nil {
@@ -59,6 +60,7 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 			poll:     time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
 			close: func() error { return nil },
 		}
+		t.fixtures.PIN, t.fixtures.NoPIN = pin, noPIN
 		// One person for the whole run, hence one reader of their input:
 		// the run asks for its owner once.
 		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence, actions int) steps.Owner {
@@ -68,6 +70,25 @@ func openTarget(c Config, env Env, webhookURL string) (*target, error) {
 		return t, nil
 	}
 	return nil, c.fieldErr("target", "unknown target %q", c.Target)
+}
+
+// ownerPIN reads the account owner's PIN from the environment variable
+// fixtures.pin_env names. A plan that names none, or a variable that is
+// not set, has no PIN: not a configuration error, since only the top-up
+// scenarios need it; they are reported blocked with why (the second
+// result), the way webhook scenarios are without webhooks.listen. A
+// simulator run without one uses the simulator's own PIN.
+func ownerPIN(c Config, env Env) (pin, why string) {
+	name := c.Fixtures.PINEnv
+	if name == "" {
+		return "", "the plan names no fixtures.pin_env"
+	}
+	if env.Lookup != nil {
+		if v, ok := env.Lookup(name); ok && v != "" {
+			return v, ""
+		}
+	}
+	return "", "fixtures.pin_env names " + name + ", which is not set"
 }
 
 // TargetEndpoints are the URLs a sandbox or production plan talks to:
@@ -135,7 +156,7 @@ func overlay(base, over steps.Fixtures) steps.Fixtures {
 	return base
 }
 
-func openSimulator(c Config, webhookURL string) (*target, error) {
+func openSimulator(c Config, webhookURL, pin string) (*target, error) {
 	var key *rsa.PrivateKey
 	var err error
 	if c.Client.PrivateKeyFile != "" {
@@ -154,7 +175,11 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 		redirect = defaultRedirectURI
 	}
 	f := c.Simulator.Faults
+	if pin == "" {
+		pin = simulator.DefaultPIN
+	}
 	sim, err := simulator.New(simulator.Options{
+		PIN:         pin,
 		FinishAfter: time.Duration(c.Simulator.FinishAfter),
 		Faults: simulator.Faults{
 			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
@@ -173,6 +198,7 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 	}
 	fixtures := overlay(simulatorFixtures(fx), configFixtures(c))
 	fixtures.RedirectURI = fx.RedirectURI
+	fixtures.PIN = pin
 	t := &target{
 		name: TargetSimulator, endpoints: stone.SingleHostEndpoints(sim.URL()), clientID: clientID, key: key,
 		fixtures: fixtures,

@@ -26,6 +26,8 @@
 //	internal/paymentlink   payment links: checkout orders, their lifecycle and order_* webhooks
 //	internal/pdf           the PDF documents (boletos, receipts)
 //	internal/receipt       receipts (comprovantes) of transfers, payments, statements and PIX, as PDFs
+//	internal/signup        account opening: the JWE request, its analysis and the sign_up_* webhooks
+//	internal/topup         top-ups: providers, values, dry run, execution behind the PIN challenge
 //	internal/webhooks      webhook sealing, delivery, retries and inspection
 //	internal/faults        injected faults
 //
@@ -62,7 +64,9 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/paymentlink"
 	"github.com/openbank-homolog/homolog/simulator/internal/pix"
 	"github.com/openbank-homolog/homolog/simulator/internal/receipt"
+	"github.com/openbank-homolog/homolog/simulator/internal/signup"
 	"github.com/openbank-homolog/homolog/simulator/internal/ted"
+	"github.com/openbank-homolog/homolog/simulator/internal/topup"
 	"github.com/openbank-homolog/homolog/simulator/internal/transfer"
 	"github.com/openbank-homolog/homolog/simulator/internal/webhooks"
 )
@@ -98,7 +102,13 @@ type Options struct {
 	// Start runs, so a body that trickles in cannot hold a connection;
 	// 0 → 30 s. IdleTimeout closes a keep-alive connection left idle; 0 → 2 min.
 	ReadTimeout, IdleTimeout time.Duration
+	// PIN is the account owners' PIN that top-up challenges expect
+	// (stone-api-families.md §3.6); "" → "1234".
+	PIN string
 }
+
+// DefaultPIN is the account owners' PIN when Options.PIN is "".
+const DefaultPIN = topup.DefaultPIN
 
 // Faults configures failures injected before a request is routed (see
 // internal/faults for the fields); the zero value injects nothing.
@@ -138,6 +148,8 @@ type Simulator struct {
 	pix       *pix.Pix
 	links     *paymentlink.Links
 	receipts  *receipt.Receipts
+	topups    *topup.TopUps
+	signups   *signup.SignUps
 	consent   *consent.Site
 	hooks     *webhooks.Hooks
 	faults    *faults.Injector
@@ -218,6 +230,11 @@ func New(opts Options) (*Simulator, error) {
 		return nil, err
 	}
 	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf})
+	if s.topups, err = topup.New(topup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt,
+		ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey, PIN: opts.PIN}); err != nil {
+		return nil, err
+	}
+	s.signups = signup.New(signup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt, ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey})
 
 	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)
@@ -231,6 +248,8 @@ func New(opts Options) (*Simulator, error) {
 	s.pix.Routes(m)
 	s.links.Routes(m)
 	s.receipts.Routes(m)
+	s.topups.Routes(m)
+	s.signups.Routes(m)
 	s.ops.Routes(m) // after every family registered its kind
 	s.consent.Routes(m)
 	s.hooks.Routes(m)

@@ -125,4 +125,17 @@
 //	the application asks for a receipt of its account's statement for the last N days                                           action
 //	the application downloads the boleto's PDF                                                                                  action
 //	the document is a PDF that opens and shows what it is about                                                                 check
+//	the application lists the (games|digital-content|tv|transport) top-up providers                                             action
+//	the application looks up the mobile operator of the phone number in the docs                                                action
+//	the providers are listed with numeric ids                                                                                   check
+//	the application dry-runs a (mobile|games|digital-content|tv|transport) top-up from provider "X"                             action
+//	the top-up dry run is accepted, echoing the request                                                                         check
+//	the application tops up (mobile|games|digital-content|tv|transport) from provider "X" answering the owner's PIN challenge    action
+//	the application tops up games from provider "X" answering the challenge with a wrong PIN                                    action
+//	Stone asked for the owner's PIN before executing it                                                                         check
+//	the top-up is executed with a receipt and (a PIN code|an empty PIN code|no PIN code)                                        check
+//	the application requests a new payment account for a person                                                                 action
+//	Stone accepts the account opening request, sent encrypted to its key                                                        check
+//	Stone's analysis moves the account opening to "X"                                                                           action (simulator)
+//	the account opening has status "X"                                                                                          check
 package steps

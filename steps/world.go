@@ -75,10 +75,13 @@ type World struct {
 	order          *stone.Order
 	orderRecs      []check.Record
 
-	signUpID string
+	signUpID   string
+	signUpRecs []check.Record
 
 	docRecs  []check.Record // a receipt or a boleto's PDF
 	docShows string         // what it must show
+
+	topUpRecs []check.Record
 }
 
 // call runs f, an API call, with a tape in its context and returns the

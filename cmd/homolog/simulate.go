@@ -23,6 +23,7 @@ func newSimulateCmd(s streams) *cobra.Command {
 		clients                             []string
 		faults                              simulator.Faults
 		noControls                          bool
+		pin                                 string
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -55,7 +56,7 @@ closed after 2 min, so a client trickling its body cannot hold one forever.`,
 					return &runner.ConfigError{File: "flag", Field: "--webhook-url", Err: err}
 				}
 			}
-			sim, err := simulator.New(simulator.Options{Faults: faults, BaseURL: baseURL, NoControls: noControls})
+			sim, err := simulator.New(simulator.Options{Faults: faults, BaseURL: baseURL, NoControls: noControls, PIN: pin})
 			if err != nil {
 				field := ""
 				if baseURL != "" && strings.Contains(err.Error(), "base URL") {
@@ -93,7 +94,7 @@ closed after 2 min, so a client trickling its body cannot hold one forever.`,
 				fmt.Fprintf(s.err, "client %s:\n", fx.ClientID)
 				_ = enc.Encode(fx)
 				if block, err := runner.FixturesYAML(fx); err == nil {
-					fmt.Fprintf(s.err, "# for a sandbox plan pointed at this simulator (target: sandbox, client.id: %s,\n# endpoints: {auth_url, api_url, site_url}: %s), paste into scenarios.yaml:\n%s", fx.ClientID, sim.URL(), block)
+					fmt.Fprintf(s.err, "# for a sandbox plan pointed at this simulator (target: sandbox, client.id: %s,\n# endpoints: {auth_url, api_url, site_url}: %s), paste into scenarios.yaml\n# and export HOMOLOG_PIN with the owners' PIN (--pin):\n%s", fx.ClientID, sim.URL(), block)
 				}
 			}
 			if len(registered) == 0 {
@@ -106,6 +107,7 @@ closed after 2 min, so a client trickling its body cannot hold one forever.`,
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one); a non-loopback address gets a warning")
 	f.StringVar(&baseURL, "base-url", "", "URL clients reach the simulator at, when not --addr (a proxy, a container); its realm is an accepted assertion audience")
+	f.StringVar(&pin, "pin", simulator.DefaultPIN, "the account owners' PIN that top-up challenges expect")
 	f.BoolVar(&noControls, "no-controls", false, "leave out the /_sim/ test controls (they answer 404)")
 	f.StringArrayVar(&clients, "client", nil, "register a client: CLIENT_ID=PUBLIC_KEY.pem (repeatable)")
 	f.StringVar(&redirect, "redirect-uri", "", "consent redirect URI registered for every client (default https://partner.example/consent/callback)")
