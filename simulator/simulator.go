@@ -79,10 +79,14 @@ const (
 
 // Options configures a Simulator. The zero value is usable.
 type Options struct {
-	Now         func() time.Time // nil → time.Now; ALL time reads go through it (tests inject a fake clock)
-	NewID       func() string    // nil → uuid.NewString; used for every generated id
-	SigningKey  *rsa.PrivateKey  // signs access tokens; nil → generate RSA 2048 at New
-	FinishAfter time.Duration    // delay of every asynchronous step (APPROVED→FINISHED, CONFIRMED→MONEY_RESERVED→SETTLED, boleto CREATED→REGISTERED, ...); 0 → 100ms; negative → immediately
+	Now        func() time.Time // nil → time.Now; ALL time reads go through it (tests inject a fake clock)
+	NewID      func() string    // nil → uuid.NewString; used for every generated id
+	SigningKey *rsa.PrivateKey  // signs access tokens; nil → generate RSA 2048 at New
+	// EncryptionKey is Stone's "enc" key (discovery keys; it opens top-up
+	// challenge solutions and account-opening requests); nil → generated
+	// on first use.
+	EncryptionKey *rsa.PrivateKey
+	FinishAfter   time.Duration // delay of every asynchronous step (APPROVED→FINISHED, CONFIRMED→MONEY_RESERVED→SETTLED, boleto CREATED→REGISTERED, ...); 0 → 100ms; negative → immediately
 	// ApprovalExpiry is how long a cash-out created on a consented account
 	// waits in CREATED for its owner before it EXPIRES (a scheduled one also
 	// expires at the end of its scheduled day); 0 → 24h.
@@ -229,7 +233,8 @@ func New(opts Options) (*Simulator, error) {
 	if s.consent, err = consent.New(consent.Options{Book: s.book, Logf: opts.Logf}); err != nil {
 		return nil, err
 	}
-	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf})
+	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf,
+		EncKey: opts.EncryptionKey})
 	if s.topups, err = topup.New(topup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt,
 		ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey, PIN: opts.PIN}); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/openbank-homolog/homolog/simulator/internal/api"
+	"github.com/openbank-homolog/homolog/simulator/internal/keycloak"
 	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
 )
 
@@ -68,7 +69,9 @@ type Options struct {
 	Key        *rsa.PrivateKey
 	Kid        string
 	HTTPClient *http.Client // nil → a client with a 10 s timeout that follows no redirect
-	Logf       func(format string, args ...any)
+	// EncKey is Stone's "enc" key; nil → generated on first use.
+	EncKey *rsa.PrivateKey
+	Logf   func(format string, args ...any)
 }
 
 // Hooks turns events into notifications and delivers them.
@@ -118,6 +121,9 @@ func New(opts Options) *Hooks {
 		h.logf = func(string, ...any) {}
 	}
 	h.enc = sync.OnceValues(newEncKey)
+	if k := opts.EncKey; k != nil {
+		h.enc = func() (encKey, error) { return encKey{key: k, kid: keycloak.Thumbprint(&k.PublicKey)}, nil }
+	}
 	h.jwks = sync.OnceValues(h.buildJWKS)
 	if h.http == nil {
 		// Only a 2xx is a delivery, so a redirect is not followed: the 3xx
