@@ -176,6 +176,12 @@ func (r *Redactor) Body(body []byte) []byte {
 	if len(body) == 0 {
 		return body
 	}
+	if bytes.HasPrefix(body, []byte("%PDF-")) {
+		// A document (a receipt, a boleto) is evidence only while it still
+		// opens: its cross-reference table counts bytes, so documents are
+		// masked in place, keeping every length (see maskInPlace).
+		return maskInPlace(body)
+	}
 	if out, _, ok := r.redactJSON(body, 0); ok {
 		return out
 	}

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bytes"
 	"net/url"
 	"regexp"
 	"strings"
@@ -146,6 +147,37 @@ func maskDocumentsIn(s string) string {
 		}
 		return p[1] + maskFound(p[2]) + p[3]
 	})
+}
+
+// maskInPlace masks every valid CPF or CNPJ in a binary document without
+// changing its length: the first three and the last two digits become *,
+// punctuation stays ("123.456.789-09" → "***.456.789-**"), so the byte
+// offsets a PDF's cross-reference table records still hold. It is the
+// masking of maskDocumentsIn without homolog's marker, which would move
+// every byte after it.
+func maskInPlace(b []byte) []byte {
+	if !bytes.ContainsAny(b, "0123456789") {
+		return b
+	}
+	out := append([]byte(nil), b...)
+	for _, m := range documentPattern.FindAllSubmatchIndex(out, -1) {
+		start, end := m[4], m[5]
+		if !validDocument(stripDocPunct(string(out[start:end]))) {
+			continue
+		}
+		var digits []int
+		for i := start; i < end; i++ {
+			if out[i] >= '0' && out[i] <= '9' {
+				digits = append(digits, i)
+			}
+		}
+		for k, i := range digits {
+			if k < 3 || k >= len(digits)-2 {
+				out[i] = '*'
+			}
+		}
+	}
+	return out
 }
 
 // maskFound masks a document the redactor found in clear, marked as

@@ -124,6 +124,10 @@ type FixturesConfig struct {
 	PixKey             string           `yaml:"pix_key,omitempty"`
 	StaticBRCode       string           `yaml:"static_brcode,omitempty"`
 	Barcodes           BarcodesConfig   `yaml:"barcodes,omitempty"`
+	// PINEnv names the environment variable holding the account owner's
+	// PIN, which top-up challenges ask for. A sandbox test PIN is still a
+	// secret: the plan names the variable, never the PIN.
+	PINEnv string `yaml:"pin_env,omitempty"`
 }
 
 // TEDTargetConfig is a bank account at another institution for TEDs.

@@ -48,9 +48,10 @@ type target struct {
 // key is the partner's key the plan names (nil: none named, which only the
 // simulator accepts, making a throwaway one).
 func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string) (*target, error) {
+	pin, noPIN := ownerPIN(c, env)
 	switch c.Target {
 	case TargetSimulator:
-		return openSimulator(c, key, webhookURL)
+		return openSimulator(c, key, webhookURL, pin)
 	case TargetSandbox, TargetProduction:
 		if key == nil {
 			return nil, c.fieldErr("client.private_key_file", "required for target %s: the PEM file of the key registered with Stone (or set HOMOLOG_PRIVATE_KEY_FILE)", c.Target)
@@ -62,6 +63,7 @@ func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string) (*tar
 			poll:     time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
 			close: func() error { return nil },
 		}
+		t.fixtures.PIN, t.fixtures.NoPIN = pin, noPIN
 		// One person for the whole run, hence one reader of their input:
 		// the run asks for its owner once.
 		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence, actions int) steps.Owner {
@@ -71,6 +73,25 @@ func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string) (*tar
 		return t, nil
 	}
 	return nil, c.fieldErr("target", "unknown target %q", c.Target)
+}
+
+// ownerPIN reads the account owner's PIN from the environment variable
+// fixtures.pin_env names. A plan that names none, or a variable that is
+// not set, has no PIN: not a configuration error, since only the top-up
+// scenarios need it; they are reported blocked with why (the second
+// result), the way webhook scenarios are without webhooks.listen. A
+// simulator run without one uses the simulator's own PIN.
+func ownerPIN(c Config, env Env) (pin, why string) {
+	name := c.Fixtures.PINEnv
+	if name == "" {
+		return "", "the plan names no fixtures.pin_env"
+	}
+	if env.Lookup != nil {
+		if v, ok := env.Lookup(name); ok && v != "" {
+			return v, ""
+		}
+	}
+	return "", "fixtures.pin_env names " + name + ", which is not set"
 }
 
 // TargetEndpoints are the URLs a sandbox or production plan talks to:
@@ -138,7 +159,7 @@ func overlay(base, over steps.Fixtures) steps.Fixtures {
 	return base
 }
 
-func openSimulator(c Config, key *rsa.PrivateKey, webhookURL string) (*target, error) {
+func openSimulator(c Config, key *rsa.PrivateKey, webhookURL, pin string) (*target, error) {
 	// The key the user gave signs the bundle and is the one the simulator
 	// registers; only without one is a throwaway key made.
 	if key == nil {
@@ -156,7 +177,11 @@ func openSimulator(c Config, key *rsa.PrivateKey, webhookURL string) (*target, e
 		redirect = defaultRedirectURI
 	}
 	f := c.Simulator.Faults
+	if pin == "" {
+		pin = simulator.DefaultPIN
+	}
 	sim, err := simulator.New(simulator.Options{
+		PIN:         pin,
 		FinishAfter: finishAfter(c.Simulator.FinishAfter),
 		Faults: simulator.Faults{
 			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
@@ -175,6 +200,7 @@ func openSimulator(c Config, key *rsa.PrivateKey, webhookURL string) (*target, e
 	}
 	fixtures := overlay(simulatorFixtures(fx), configFixtures(c))
 	fixtures.RedirectURI = fx.RedirectURI
+	fixtures.PIN = pin
 	t := &target{
 		name: TargetSimulator, endpoints: stone.SingleHostEndpoints(sim.URL()), clientID: clientID, key: key,
 		fixtures: fixtures,
