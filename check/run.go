@@ -62,6 +62,13 @@ const (
 	TopUpChallenged          = "topup_challenged"
 	TopUpExecuted            = "topup_executed"
 	SignUpAccepted           = "signup_accepted"
+	// The generic steps' checks (generic.go).
+	ResponseStatus  = "response_status"
+	FieldEquals     = "field_equals"
+	FieldType       = "field_type"
+	FieldMinItems   = "field_min_items"
+	FieldSaved      = "field_saved"
+	FieldEventually = "field_eventually"
 )
 
 // Lookup returns the check called name.
@@ -163,6 +170,18 @@ func Lookup(name string) (Func, bool) {
 		return topUpExecuted, true
 	case SignUpAccepted:
 		return signUpAccepted, true
+	case ResponseStatus:
+		return responseStatus, true
+	case FieldEquals:
+		return fieldEquals, true
+	case FieldType:
+		return fieldType, true
+	case FieldMinItems:
+		return fieldMinItems, true
+	case FieldSaved:
+		return fieldSaved, true
+	case FieldEventually:
+		return fieldEventually, true
 	}
 	return nil, false
 }
@@ -199,7 +218,8 @@ func names() []string {
 		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed,
 		PartnerWebhookAccepted, PartnerWebhookAgain, PartnerWebhookRefused,
 		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF,
-		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted}
+		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted,
+		ResponseStatus, FieldEquals, FieldType, FieldMinItems, FieldSaved, FieldEventually}
 	sort.Strings(all)
 	return all
 }

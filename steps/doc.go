@@ -21,7 +21,9 @@
 // # Step grammar
 //
 // Every expression is anchored; the runner refuses a plan with a step that
-// matches none or more than one of them.
+// matches none or more than one of them. The generic steps (generic.go)
+// call any endpoint and check its answer; in their paths, bodies and
+// expected values {name} is a saved value or a fixture.
 //
 //	Step                                                                                                                        Kind
 //	the application is authenticated                                                                                            ensure
@@ -143,4 +145,19 @@
 //	Stone accepts the account opening request, sent encrypted to its key                                                        check
 //	Stone's analysis moves the account opening to "X"                                                                           action (simulator)
 //	the account opening has status "X"                                                                                          check
+//	the application calls (GET|POST|PUT|PATCH|DELETE) "X"                                                                       action (generic)
+//	the application calls (POST|PUT|PATCH|DELETE) "X" with the body:                                                            action (generic; a doc string)
+//	the application calls (POST|PUT|PATCH|DELETE) "X" with an idempotency key and the body:                                     action (generic; a doc string)
+//	the response status is N                                                                                                    check (generic)
+//	the response field "X" is "X"                                                                                               check (generic)
+//	the response field "X" is N                                                                                                 check (generic)
+//	the response field "X" is (a number|a string|a boolean|an array|an object|null)                                             check (generic)
+//	the response field "X" has at least N (item|items)                                                                          check (generic)
+//	the application saves the response field "X" as "X"                                                                         action (generic)
+//	within N seconds GET "X" has the field "X" equal to "X"                                                                     check (generic; polls)
+//
+// Every step has a Portuguese phrase too, registered beside the English one
+// (.pt in each file) and running the same method; docs/steps.md lists both
+// languages, generated from the definitions (go test ./steps -run TestDocs
+// -update).
 package steps

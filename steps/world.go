@@ -83,6 +83,8 @@ type World struct {
 	docShows string         // what it must show
 
 	topUpRecs []check.Record
+
+	saved map[string]string // values the generic steps saved, by name
 }
 
 // call runs f, an API call, with a tape in its context and returns the
