@@ -25,7 +25,7 @@ const (
 // an undefined or ambiguous step is a configuration error naming its file
 // and line, not a failure found halfway through a homologation.
 type Definition struct {
-	Expr *regexp.Regexp
+	Expr  *regexp.Regexp
 	Kind  string // ensure | action | owner | check, as steps/doc.go lists it
 	Lang  string // LangEnglish or LangPortuguese
 	Group string // the capability it belongs to, for docs/steps.md
