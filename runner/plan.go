@@ -28,11 +28,20 @@ type script struct {
 	paths  []string          // file names inside fsys, in run order
 	files  map[string][]byte // their content as read
 	source string            // "built-in" or the folder
+	lang   string            // the language of the built-in script the run compares with
+	extra  string            // features.extra: its files are under extraPrefix in fsys
 }
 
-// loadScript resolves features.dir and features.order.
+// extraPrefix is where features.extra's files sit in a run's script, after
+// the script's own: their names cannot collide with the script's, and the
+// manifest names them as added.
+const extraPrefix = "extra/"
+
+// loadScript resolves features.dir, features.order, features.extra and
+// the language of the built-in script.
 func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
-	sc := script{fsys: features.FS, source: "built-in"}
+	lang := c.language()
+	sc := script{fsys: features.Script(lang), source: "built-in", lang: lang, extra: c.Features.Extra}
 	if c.Features.Dir != "" {
 		sc.fsys, sc.source = dirFS(c.Features.Dir), c.Features.Dir
 	}
@@ -46,7 +55,7 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 	sort.Strings(all)
 	if len(c.Features.Order) == 0 {
 		sc.paths = all
-		return sc.snapshot(c)
+		return sc.snapshot(c, dirFS)
 	}
 	for i, name := range c.Features.Order {
 		if !strings.HasSuffix(name, ".feature") {
@@ -61,24 +70,56 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 		}
 		sc.paths = append(sc.paths, name)
 	}
-	return sc.snapshot(c)
+	return sc.snapshot(c, dirFS)
 }
 
-// snapshot reads the script's files once into memory and serves them from
-// there for the rest of the run.
-func (sc script) snapshot(c Config) (script, error) {
+// snapshot reads the script's files once into memory, features.extra's
+// after them, and serves them from there for the rest of the run.
+func (sc script) snapshot(c Config, dirFS func(string) fs.FS) (script, error) {
 	mem := fstest.MapFS{}
 	sc.files = map[string][]byte{}
-	for _, p := range sc.paths {
-		data, err := fs.ReadFile(sc.fsys, p)
+	add := func(from fs.FS, name, as string) error {
+		data, err := fs.ReadFile(from, name)
 		if err != nil {
+			return err
+		}
+		sc.files[as] = data
+		mem[as] = &fstest.MapFile{Data: data, Mode: 0o444}
+		return nil
+	}
+	for _, p := range sc.paths {
+		if err := add(sc.fsys, p, p); err != nil {
 			return script{}, c.fieldErr("features", "read %s: %v", p, err)
 		}
-		sc.files[p] = data
-		mem[p] = &fstest.MapFile{Data: data, Mode: 0o444}
+	}
+	if sc.extra != "" {
+		extra := dirFS(sc.extra)
+		names, err := fs.Glob(extra, "*.feature")
+		if err == nil && len(names) == 0 {
+			err = fmt.Errorf("no .feature files in %s", sc.extra)
+		}
+		if err != nil {
+			return script{}, c.fieldErr("features.extra", "%v", err)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if err := add(extra, n, extraPrefix+n); err != nil {
+				return script{}, c.fieldErr("features.extra", "read %s: %v", filepath.Join(sc.extra, n), err)
+			}
+			sc.paths = append(sc.paths, extraPrefix+n)
+		}
 	}
 	sc.fsys = mem
 	return sc, nil
+}
+
+// where names a file of the script for a person: features.extra's by
+// their path on disk, the script's by their name in it.
+func (sc script) where(name string) string {
+	if rest, ok := strings.CutPrefix(name, extraPrefix); ok && sc.extra != "" {
+		return filepath.Join(sc.extra, rest)
+	}
+	return name
 }
 
 // plan is the parsed script: the report skeleton plus what the hooks need
@@ -106,7 +147,7 @@ func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) 
 		if doc == nil || doc.Feature == nil {
 			continue
 		}
-		steps, scenarios, background := astIndex(doc.Feature)
+		astSteps, scenarios, background := astIndex(doc.Feature)
 		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: dedent(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
 		for _, pk := range f.Pickles {
 			es := &evidence.Scenario{ID: pk.Id, Name: pk.Name}
@@ -117,10 +158,11 @@ func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) 
 				es.Line = scenarios[pk.AstNodeIds[len(pk.AstNodeIds)-1]]
 			}
 			lines := scenarioLines{own: es.Line}
+			var texts []steps.StepText
 			for _, ps := range pk.Steps {
 				st := &evidence.Step{ID: ps.Id, Text: ps.Text}
 				if len(ps.AstNodeIds) > 0 {
-					if a := steps[ps.AstNodeIds[0]]; a != nil {
+					if a := astSteps[ps.AstNodeIds[0]]; a != nil {
 						st.Keyword, st.Line = a.Keyword, int(a.Location.Line)
 						if !background[ps.AstNodeIds[0]] {
 							lines.steps = append(lines.steps, st.Line)
@@ -128,9 +170,16 @@ func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) 
 					}
 				}
 				if msg := matchStep(ps.Text, defs); msg != "" {
-					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", doc.Uri, st.Line, msg, strings.TrimSpace(st.Keyword)+" "+ps.Text))
+					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", sc.where(doc.Uri), st.Line, msg, strings.TrimSpace(st.Keyword)+" "+ps.Text))
 				}
 				es.Steps = append(es.Steps, st)
+				texts = append(texts, steps.StepText{Text: ps.Text, Doc: docString(ps)})
+			}
+			// What the generic steps refer to ({name}s, field paths) is
+			// checked here too, before anything is sent.
+			for _, pr := range steps.CheckScenario(texts) {
+				st := es.Steps[pr.Index]
+				problems = append(problems, fmt.Sprintf("%s:%d: step %q: %s", sc.where(doc.Uri), st.Line, strings.TrimSpace(st.Keyword)+" "+st.Text, pr.Msg))
 			}
 			if !sel.keep(doc.Uri, es.Name, lines) {
 				continue
@@ -156,6 +205,14 @@ func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) 
 		return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "tags", Err: fmt.Errorf("no scenario matches tags %q", tags)}
 	}
 	return p, nil
+}
+
+// docString is a pickle step's doc string, "" when it has none.
+func docString(ps *messages.PickleStep) string {
+	if ps.Argument != nil && ps.Argument.DocString != nil {
+		return ps.Argument.DocString.Content
+	}
+	return ""
 }
 
 // matchStep says what is wrong with a step text, or "" when exactly one
@@ -279,7 +336,10 @@ func gherkinError(sc script, err error) error {
 	where := "features (" + sc.source + ")"
 	if m := gherkinFilePattern.FindStringSubmatch(text); m != nil {
 		where = m[1]
-		if sc.source != "built-in" {
+		switch {
+		case strings.HasPrefix(m[1], extraPrefix):
+			where = sc.where(m[1])
+		case sc.source != "built-in":
 			where = filepath.Join(sc.source, m[1])
 		}
 	}

@@ -21,7 +21,7 @@ func accountSteps() []Definition {
 		step(kindCheck, `^the list contains the application's own account$`, func(w *World) any { return w.listHasOwnAccount }).
 			pt(`^a lista contém a conta própria da aplicação$`),
 		step(kindEnsure, `^the application's own account is known$`, func(w *World) any { return w.ownAccountKnown }).
-			pt(`^a conta própria da aplicação é conhecida$`),
+			pt(`^(?:que )?a conta própria da aplicação é conhecida$`),
 		step(kindAction, `^the application reads the account$`, func(w *World) any { return w.readsAccount }).
 			pt(`^a aplicação lê a conta$`),
 		step(kindAction, `^the application reads the account balance$`, func(w *World) any { return w.readsBalance }).

@@ -12,7 +12,7 @@ import (
 func authSteps() []Definition {
 	return []Definition{
 		step(kindEnsure, `^the application is authenticated$`, func(w *World) any { return w.isAuthenticated }).
-			pt(`^a aplicação está autenticada$`),
+			pt(`^(?:que )?a aplicação está autenticada$`),
 		step(kindAction, `^the application requests an access token with a signed client assertion$`, func(w *World) any { return w.requestsToken }).
 			pt(`^a aplicação solicita um token de acesso com uma asserção de cliente assinada$`),
 		step(kindCheck, `^it receives a bearer access token valid for (\d+) seconds$`, func(w *World) any { return w.receivesToken }).

@@ -19,7 +19,7 @@ const (
 func consentSteps() []Definition {
 	return []Definition{
 		step(kindAction, `^a consent link for the application's registered redirect URI$`, func(w *World) any { return w.consentLinkStep }).
-			pt(`^um link de consentimento para a URI de redirecionamento registrada da aplicação$`),
+			pt(`^(?:que existe )?um link de consentimento para a URI de redirecionamento registrada da aplicação$`),
 		step(kindOwner, consentDecisionStep, func(w *World) any { return w.ownerDecidesConsent }).
 			pt(`^o titular da conta (aprova|ignora) o pedido de consentimento$`),
 		step(kindCheck, `^the owner is sent back with consent result "([^"]*)" and a resource id$`, func(w *World) any { return w.sentBackWithResource }).
@@ -33,7 +33,7 @@ func consentSteps() []Definition {
 		step(kindCheck, `^the application can read the consented account's balance$`, func(w *World) any { return w.readsConsentedBalance }).
 			pt(`^a aplicação consegue ler o saldo da conta consentida$`),
 		step(kindEnsure, consentEnsureStep, func(w *World) any { return w.ownerHasConsented }).
-			pt(`^o titular consentiu em compartilhar uma conta$`),
+			pt(`^(?:que )?o titular consentiu em compartilhar uma conta$`),
 	}
 }
 

@@ -94,7 +94,7 @@ code. The built-in script exists in both languages (` + "`features/`" + ` and
 
 How to read a phrase: ` + "`N`" + ` is a whole number (a decimal one in
 "is N" of the generic steps), ` + "`\"X\"`" + ` a value in double quotes, ` + "`(a|b)`" + ` one of
-the words given; a phrase ending in ` + "`:`" + ` takes a doc string (` + "`\"\"\"`" + `) on the
+the words given, ` + "`[que]`" + ` words that may be left out; a phrase ending in ` + "`:`" + ` takes a doc string (` + "`\"\"\"`" + `) on the
 lines below it. Kinds: *ensure* reuses what an earlier scenario built or
 builds it (and reports the scenario blocked when an earlier one failed to);
 *action* does something; *owner* is the account owner's part (a person,

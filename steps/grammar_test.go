@@ -16,9 +16,14 @@ func humanForm(expr string) string {
 	s = strings.ReplaceAll(s, number, "N")
 	s = strings.ReplaceAll(s, `(\d+)`, "N")
 	s = strings.ReplaceAll(s, `"([^"]*)"`, `"X"`)
+	s = optionalWords.ReplaceAllString(s, "[$1] ")
 	s = strings.ReplaceAll(s, `(?:`, `(`)
 	return s
 }
+
+// optionalWords is a phrase's optional opening ("(?:que )?"), shown as
+// "[que] ".
+var optionalWords = regexp.MustCompile(`\(\?:([^)|]*?) \)\?`)
 
 // english is the English phrase of every step.
 func english() []Definition {
@@ -106,6 +111,7 @@ func sample(expr string) string {
 	s = strings.ReplaceAll(s, number, "12")
 	s = strings.ReplaceAll(s, `(\d+)`, "7")
 	s = strings.ReplaceAll(s, `"([^"]*)"`, `"x"`)
+	s = regexp.MustCompile(`\(\?:[^)]*\)\?`).ReplaceAllString(s, "")
 	s = regexp.MustCompile(`\(\?:([^|)]*)[^)]*\)`).ReplaceAllString(s, "$1")
 	return regexp.MustCompile(`\(([^|)]*)[^)]*\)`).ReplaceAllString(s, "$1")
 }

@@ -29,7 +29,7 @@ func partnerKinds() map[string]string {
 func partnerWebhookSteps() []Definition {
 	return []Definition{
 		step(kindEnsure, `^the partner's webhook receiver is configured$`, func(w *World) any { return w.partnerConfigured }).
-			pt(`^o receptor de webhooks do parceiro está configurado$`),
+			pt(`^(?:que )?o receptor de webhooks do parceiro está configurado$`),
 		step(kindAction, `^homolog delivers one webhook of each type this run received to the partner's receiver (as Stone does|signed by a key that is not Stone's|encrypted for a key that is not the partner's|as a body that is not a Stone delivery)$`,
 			func(w *World) any { return w.partnerDelivers }).
 			pt(`^o homolog entrega ao receptor do parceiro um webhook de cada tipo que esta execução recebeu (como a Stone faz|assinado por uma chave que não é da Stone|cifrado para uma chave que não é a do parceiro|como um corpo que não é uma entrega da Stone)$`),

@@ -73,6 +73,7 @@ type Config struct {
 	Evidence   Evidence                        // where checks and the owner's actions are recorded; nil → discarded
 	Partner    *partnerhook.Sender             // delivers to the partner's own receiver (webhooks.partner_url); nil when none
 	NoPartner  string                          // why there is no Partner, for the blocked report
+	Lang       string                          // the run's language (package locale), for what the owner is shown
 }
 
 // Evidence is where steps write what is not an HTTP exchange: each check's

@@ -3,8 +3,10 @@ package steps
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/openbank-homolog/homolog/check"
+	"github.com/openbank-homolog/homolog/locale"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -149,7 +151,7 @@ func (w *World) ownerDecidesTransfer(ctx context.Context, decision string) error
 		return err
 	}
 	s := w.s
-	recipient := "Stone account " + tr.TargetAccountCode
+	recipient := fmt.Sprintf(locale.For(s.cfg.Lang).Owner.StoneAccount, tr.TargetAccountCode)
 	if tr.TargetAccountOwnerName != "" {
 		recipient += " (" + tr.TargetAccountOwnerName + ")"
 	}
