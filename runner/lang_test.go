@@ -317,7 +317,9 @@ func TestLangConfig(t *testing.T) {
 	assert.Contains(t, err.Error(), `scenarios.yaml: lang: unknown language "es" (want en or pt-BR)`)
 
 	c := Defaults()
-	require.NoError(t, c.ApplyEnv(func(k string) (string, bool) { return map[string]string{"HOMOLOG_LANG": "pt-BR"}[k], k == "HOMOLOG_LANG" }))
+	require.NoError(t, c.ApplyEnv(func(k string) (string, bool) {
+		return map[string]string{"HOMOLOG_LANG": "pt-BR"}[k], k == "HOMOLOG_LANG"
+	}))
 	assert.Equal(t, locale.Portuguese, c.Lang)
 	err = c.ApplyEnv(func(k string) (string, bool) { return "klingon", k == "HOMOLOG_LANG" })
 	require.Error(t, err)

@@ -18,8 +18,8 @@ const defaultConfig = "scenarios.yaml"
 func newRunCmd(s streams) *cobra.Command {
 	var (
 		configPath, target, tags, out, operator, name, lang string
-		concurrency                                   int
-		failFast                                      bool
+		concurrency                                         int
+		failFast                                            bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run [FILE:LINE...]",
