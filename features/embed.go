@@ -9,6 +9,8 @@ package features
 import (
 	"embed"
 	"io/fs"
+	"slices"
+	"sort"
 
 	"github.com/openbank-homolog/homolog/locale"
 )
@@ -33,4 +35,21 @@ func Script(lang string) fs.FS {
 		}
 	}
 	return FS
+}
+
+// Counterpart is the file of the built-in script in lang that is name's
+// in another language: the scripts pair file for file, in name order
+// (01-authenticate.feature is 01-autenticar.feature). A plan's
+// features.order written for one language thus still orders the other.
+func Counterpart(name, lang string) (string, bool) {
+	want, _ := fs.Glob(Script(lang), "*.feature")
+	sort.Strings(want)
+	for _, other := range locale.Languages() {
+		names, _ := fs.Glob(Script(other), "*.feature")
+		sort.Strings(names)
+		if i := slices.Index(names, name); i >= 0 && i < len(want) && len(names) == len(want) {
+			return want[i], true
+		}
+	}
+	return "", false
 }

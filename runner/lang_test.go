@@ -341,3 +341,30 @@ func (c countTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func countingTransport(n *int) http.RoundTripper { return countTransport{n} }
+
+// TestOrderInEitherLanguage: the repository's scenarios.yaml orders the
+// built-in script by its English names; with lang: pt-BR those name the
+// same files of the Portuguese script.
+func TestOrderInEitherLanguage(t *testing.T) {
+	repo, err := os.ReadFile("../scenarios.yaml")
+	require.NoError(t, err)
+	c, err := ParseConfig("scenarios.yaml", repo)
+	require.NoError(t, err)
+	c.Lang = locale.Portuguese
+	sc, err := loadScript(c, os.DirFS)
+	require.NoError(t, err)
+	require.Len(t, sc.paths, 14)
+	assert.Equal(t, "01-autenticar.feature", sc.paths[0])
+	assert.Equal(t, "14-webhooks-do-parceiro.feature", sc.paths[13])
+
+	c.Features.Order = []string{"02-ler-a-conta", "01-authenticate"}
+	sc, err = loadScript(c, os.DirFS)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"02-ler-a-conta.feature", "01-autenticar.feature"}, sc.paths)
+
+	c.Features.Dir = "../features/pt" // a folder on disk is taken as it is
+	c.Features.Order = []string{"01-authenticate"}
+	_, err = loadScript(c, os.DirFS)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `features.order[0]: no feature file "01-authenticate.feature" in ../features/pt`)
+}

@@ -62,6 +62,9 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 			name += ".feature"
 		}
 		name = path.Clean(name)
+		if other, ok := features.Counterpart(name, lang); ok && sc.source == "built-in" && !slices.Contains(all, name) {
+			name = other // the same file of the built-in script in the run's language
+		}
 		if !slices.Contains(all, name) {
 			return script{}, c.fieldErr(fmt.Sprintf("features.order[%d]", i), "no feature file %q in %s (have: %s)", name, sc.source, strings.Join(all, ", "))
 		}
