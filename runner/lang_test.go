@@ -368,3 +368,29 @@ func TestOrderInEitherLanguage(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `features.order[0]: no feature file "01-authenticate.feature" in ../features/pt`)
 }
+
+// TestPartnerWebhooksInPortuguese: the partner-webhook feature in
+// Portuguese delivers the same four kinds of delivery: each Portuguese
+// choice of words reaches the step as the English one it stands for.
+func TestPartnerWebhooksInPortuguese(t *testing.T) {
+	cfg, stoneKey := partnerPlan(t, "")
+	cfg.Lang = locale.Portuguese
+	res, out := runPartner(t, cfg, stoneKey)
+	require.Equal(t, ExitPassed, res.ExitCode, out)
+	f := featureNamed(res.Report, "O receptor de webhooks do parceiro")
+	require.NotNil(t, f, "the partner feature is part of the plan")
+	require.Len(t, f.Scenarios, 4)
+	kinds := map[string]bool{}
+	for _, sc := range f.Scenarios {
+		assert.Equal(t, evidence.StatusPassed, sc.Status, "%s: %s", sc.Name, sc.Error)
+		for _, st := range sc.Steps {
+			for _, c := range st.Checks {
+				kinds[c.Name+" "+c.Params["kind"]] = true
+			}
+		}
+	}
+	assert.Equal(t, map[string]bool{"partner_webhook_accepted ": true, "partner_webhook_again_accepted ": true,
+		"partner_webhook_refused forged": true, "partner_webhook_refused wrong_key": true, "partner_webhook_refused garbage": true}, kinds)
+	assert.Equal(t, "PASSED", evidence.RunVerdict(res.Report))
+	assert.Contains(t, out, "Homologação APROVADA\n")
+}
