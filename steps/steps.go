@@ -33,6 +33,9 @@ type Definition struct {
 	// language, so a Portuguese step is known as the English one it runs.
 	Step string
 	bind func(w *World) any
+	// prefix is what every text the phrase matches starts with: most
+	// phrases are ruled out by it without running the expression.
+	prefix string
 	// words maps, per capture group, this phrase's alternatives to the
 	// English ones the method takes ("aprova" → "approves"); nil for a
 	// group that is not a choice of words, and for English.
@@ -47,7 +50,9 @@ type Definition struct {
 // step declares a step by its English phrase; bind returns the World's
 // method, so each scenario registers handlers bound to its own World.
 func step(kind, expr string, bind func(w *World) any) Definition {
-	return Definition{Expr: regexp.MustCompile(expr), Kind: kind, Lang: LangEnglish, Step: expr, bind: bind}
+	re := regexp.MustCompile(expr)
+	prefix, _ := re.LiteralPrefix()
+	return Definition{Expr: re, Kind: kind, Lang: LangEnglish, Step: expr, bind: bind, prefix: prefix}
 }
 
 // pt gives a step its Portuguese phrases. A choice of words in one
@@ -120,6 +125,7 @@ func groupsOfSteps() []struct {
 func (d Definition) translated(expr string) Definition {
 	t := d
 	t.Expr, t.Lang = regexp.MustCompile(expr), LangPortuguese
+	t.prefix, _ = t.Expr.LiteralPrefix()
 	en, pt := groups(d.Step), groups(expr)
 	if len(en) != len(pt) {
 		t.problems = append(t.problems, "it captures "+strconv.Itoa(len(pt))+" arguments, the English phrase "+strconv.Itoa(len(en)))
@@ -189,6 +195,9 @@ func Definitions() []Definition { return grammar() }
 // choice of words is the English word it stands for; quoted values and
 // numbers are as written. ok is false when the phrase does not match.
 func (d Definition) Args(text string) ([]string, bool) {
+	if !strings.HasPrefix(text, d.prefix) {
+		return nil, false
+	}
 	m := d.Expr.FindStringSubmatch(text)
 	if m == nil {
 		return nil, false
