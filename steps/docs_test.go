@@ -92,10 +92,11 @@ E, Mas); each row below is one step, and every phrase of a row runs the same
 code. The built-in script exists in both languages (` + "`features/`" + ` and
 ` + "`features/pt/`" + `, chosen with ` + "`--lang`" + `), scenario for scenario the same.
 
-How to read a phrase: ` + "`N`" + ` is a whole number (a decimal one in
-"is N" of the generic steps), ` + "`\"X\"`" + ` a value in double quotes, ` + "`(a|b)`" + ` one of
-the words given, ` + "`[que]`" + ` words that may be left out; a phrase ending in ` + "`:`" + ` takes a doc string (` + "`\"\"\"`" + `) on the
-lines below it. Kinds: *ensure* reuses what an earlier scenario built or
+How to read a phrase: ` + "`N`" + ` is a whole number (in the generic steps' "is N",
+a decimal one too), ` + "`\"X\"`" + ` a value in double quotes, ` + "`(a|b)`" + ` one of the
+words given, ` + "`[que]`" + ` words that may be left out ("Dado que a aplicação…" or
+"Dado a aplicação…"); a phrase ending in ` + "`:`" + ` takes a doc string (` + "`\"\"\"`" + `) on
+the lines below it. Kinds: *ensure* reuses what an earlier scenario built or
 builds it (and reports the scenario blocked when an earlier one failed to);
 *action* does something; *owner* is the account owner's part (a person,
 against Stone's sandbox); *check* judges recorded exchanges with a function
