@@ -394,3 +394,22 @@ func TestPartnerWebhooksInPortuguese(t *testing.T) {
 	assert.Equal(t, "PASSED", evidence.RunVerdict(res.Report))
 	assert.Contains(t, out, "Homologação APROVADA\n")
 }
+
+// TestExtraSelectedByItsPath: a file of features.extra is selected with
+// FILE:LINE by its path on disk, as a person types it.
+func TestExtraSelectedByItsPath(t *testing.T) {
+	dir, file := genericFeature(t, locale.English)
+	c := Defaults()
+	c.Features.Extra = dir
+	c.Lines = []string{file + ":6"}
+	sc, err := loadScript(c, os.DirFS)
+	require.NoError(t, err)
+	sel, err := newSelection(c)
+	require.NoError(t, err)
+	p, err := parsePlan(sc, planTags("", c), steps.Definitions(), sel)
+	require.NoError(t, err)
+	require.Len(t, p.byID, 1)
+	for _, s := range p.byID {
+		assert.Equal(t, "Read the balance", s.Name)
+	}
+}

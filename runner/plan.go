@@ -184,7 +184,7 @@ func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) 
 				st := es.Steps[pr.Index]
 				problems = append(problems, fmt.Sprintf("%s:%d: step %q: %s", sc.where(doc.Uri), st.Line, strings.TrimSpace(st.Keyword)+" "+st.Text, pr.Msg))
 			}
-			if !sel.keep(doc.Uri, es.Name, lines) {
+			if !sel.keep(filepath.ToSlash(sc.where(doc.Uri)), es.Name, lines) { // features.extra's files by their path on disk
 				continue
 			}
 			ef.Scenarios = append(ef.Scenarios, es)
