@@ -51,6 +51,8 @@ type Catalogue struct {
 
 	// summary.md.
 	Markdown MarkdownWords
+	// report.html.
+	HTML HTMLWords
 }
 
 // OwnerWords are the account owner's prompts.

@@ -100,5 +100,6 @@ func english() *Catalogue {
 			Responses:  "%d responses",
 			Files:      "Bundle files: %s. Open `report.html` for the exchanges; check the bundle with `homolog verify`.",
 		},
+		HTML: englishHTML(),
 	}
 }

@@ -102,5 +102,6 @@ func portuguese() *Catalogue {
 			Responses:  "%d respostas",
 			Files:      "Arquivos do pacote: %s. Abra `report.html` para ver as trocas; confira o pacote com `homolog verify`.",
 		},
+		HTML: portugueseHTML(),
 	}
 }
