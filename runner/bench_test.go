@@ -13,9 +13,14 @@ func BenchmarkScript(b *testing.B) {
 	for b.Loop() {
 		cfg := Defaults()
 		cfg.Out = b.TempDir()
-		res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: io.Discard, Lookup: noEnv}})
+		res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: io.Discard, Lookup: noEnv}})
 		if err != nil || res.ExitCode != ExitPassed {
 			b.Fatalf("exit %d: %v", res.ExitCode, err)
 		}
 	}
 }
+
+// sharedKeys are the throwaway keys of every run in this package's tests
+// and benchmarks, as the CLI keeps them across runs: made once, not four
+// RSA generations per run.
+var sharedKeys = NewKeyCache(KeyCacheOptions{})

@@ -101,7 +101,7 @@ func TestEveryEnding(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			opts := Options{Config: cfg, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test"}
+			opts := Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test"}
 			if tt.fault != nil {
 				opts.Transport = faultTransport{tt.fault(cancel)}
 			}

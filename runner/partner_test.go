@@ -91,7 +91,7 @@ func runPartner(t *testing.T, cfg Config, stoneKey *rsa.PrivateKey) (Result, str
 	t.Helper()
 	cfg.Out = t.TempDir()
 	var out strings.Builder
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test", StoneKey: stoneKey})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test", StoneKey: stoneKey})
 	require.NoError(t, err, out.String())
 	return res, out.String()
 }
@@ -230,7 +230,7 @@ func TestSendWebhooksInterrupted(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := SendWebhooks(ctx, WebhooksOptions{Config: cfg, Env: Env{Lookup: noEnv}, URL: cfg.Webhooks.PartnerURL,
+	res, err := SendWebhooks(ctx, WebhooksOptions{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}, URL: cfg.Webhooks.PartnerURL,
 		Events: events, Of: 2, StoneKey: stoneKey, Version: "test"})
 	require.NoError(t, err)
 	assert.Equal(t, ExitIncomplete, res.ExitCode)

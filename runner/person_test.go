@@ -61,7 +61,7 @@ func TestSandboxTargetWithAPerson(t *testing.T) {
 	var seen bytes.Buffer
 	go func() { person <- playOwner(sim.URL(), stdoutR, stdinW, &seen) }()
 
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: stdoutW, Stdin: stdinR, Interactive: true, Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: stdoutW, Stdin: stdinR, Interactive: true, Lookup: noEnv}})
 	stdoutW.Close()
 	require.NoError(t, err)
 	require.NoError(t, <-person)
@@ -185,7 +185,7 @@ func TestProductionRunsReadOnly(t *testing.T) {
 	cfg.Endpoints = EndpointsConfig{AuthURL: sim.URL(), APIURL: sim.URL(), SiteURL: sim.URL()}
 	cfg.Client = ClientConfig{ID: clientID, PrivateKeyFile: keyPath}
 	cfg.Fixtures.OwnAccountID = fx.OwnAccountID
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}})
 	require.NoError(t, err)
 	require.Equal(t, ExitPassed, res.ExitCode)
 	var names []string

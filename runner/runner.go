@@ -49,6 +49,11 @@ type Options struct {
 	// (webhooks.partner_url): homolog's test Stone key. Required when the
 	// plan names a partner receiver.
 	StoneKey *rsa.PrivateKey
+	// Keys hands out the run's throwaway keys (the simulator's, the
+	// ephemeral partner key, a stranger's); nil → a KeyCache of this run
+	// alone. The CLI passes one kept in the user's cache folder, tests
+	// share one: generating RSA keys is most of a simulator run's CPU.
+	Keys KeySource
 }
 
 // Result is how a run ended.
@@ -79,6 +84,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		out = io.Discard
 		opts.Env.Stdout = out
 	}
+	keys := runKeys(opts.Keys, c)
 	tags := planTags(c.Tags, c)
 
 	sc, err := loadScript(c, dirFS)
@@ -104,7 +110,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if hooksSrv != nil {
 		webhookURL = hooksSrv.URL()
 	}
-	tgt, err := openTarget(c, opts.Env, webhookURL)
+	tgt, err := openTarget(c, opts.Env, webhookURL, keys)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -141,14 +147,14 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	stepsCfg := steps.Config{
 		Client: client, Owner: owner, Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
 		NewID:      uuid.NewString,
-		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
+		NewKey:     func() (*rsa.PrivateKey, error) { return strangerKey(keys, tgt.key) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,
 		NoInbox:   "webhooks.listen is not set: set it to an address reachable at the webhook URI registered with Stone",
 		NoPartner: "webhooks.partner_url is not set: set it to the partner's own webhook receiver",
 		Plan:      p.planned(),
 	}
 	if c.Webhooks.PartnerURL != "" {
-		if stepsCfg.Partner, err = partnerSender(c, opts.StoneKey, tgt.key, hc); err != nil {
+		if stepsCfg.Partner, err = partnerSender(c, opts.StoneKey, tgt.key, hc, keys); err != nil {
 			return abandon(dir, err)
 		}
 	}
@@ -222,6 +228,28 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	fmt.Fprintln(out, dir)
 	return Result{ExitCode: exit, Bundle: dir, Report: final}, nil
+}
+
+// runKeys is the run's key source, already making the keys the plan's
+// target will ask for.
+func runKeys(keys KeySource, c Config) KeySource {
+	if keys == nil {
+		keys = NewKeyCache(KeyCacheOptions{})
+	}
+	p, ok := keys.(interface{ Prepare(...KeyRole) })
+	if !ok {
+		return keys
+	}
+	if c.Target != TargetSimulator {
+		p.Prepare(KeyStranger)
+		return keys
+	}
+	roles := []KeyRole{KeySimulatorSigning, KeySimulatorEncryption, KeyStranger}
+	if c.Client.PrivateKeyFile == "" && c.Client.PrivateKeyEnv == "" {
+		roles = append(roles, KeyClient)
+	}
+	p.Prepare(roles...)
+	return keys
 }
 
 // execute runs f and turns a panic that escapes it (godog recovers panics

@@ -21,7 +21,7 @@ func runPlan(t *testing.T, cfg Config) (Result, string) {
 	t.Helper()
 	cfg.Out = t.TempDir()
 	var out bytes.Buffer
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test"})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test"})
 	require.NoError(t, err, out.String())
 	return res, out.String()
 }
@@ -147,7 +147,7 @@ func TestConfigErrors(t *testing.T) {
 			cfg := Defaults()
 			cfg.Out = t.TempDir()
 			tt.edit(&cfg)
-			res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Lookup: noEnv}})
+			res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}})
 			require.Error(t, err)
 			var ce *ConfigError
 			require.ErrorAs(t, err, &ce)

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -43,10 +42,10 @@ type target struct {
 
 // openTarget starts the in-process simulator or prepares Stone's sandbox or
 // production.
-func openTarget(c Config, env Env, webhookURL string) (*target, error) {
+func openTarget(c Config, env Env, webhookURL string, keys KeySource) (*target, error) {
 	switch c.Target {
 	case TargetSimulator:
-		return openSimulator(c, webhookURL)
+		return openSimulator(c, webhookURL, keys)
 	case TargetSandbox, TargetProduction:
 		key, err := LoadKey(c, env)
 		if err != nil {
@@ -135,15 +134,25 @@ func overlay(base, over steps.Fixtures) steps.Fixtures {
 	return base
 }
 
-func openSimulator(c Config, webhookURL string) (*target, error) {
+func openSimulator(c Config, webhookURL string, keys KeySource) (*target, error) {
 	var key *rsa.PrivateKey
 	var err error
 	if c.Client.PrivateKeyFile != "" {
 		if key, err = readKeyFile(c.Client.PrivateKeyFile); err != nil {
 			return nil, err
 		}
-	} else if key, err = rsa.GenerateKey(rand.Reader, ephemeralKeyBits); err != nil {
-		return nil, fmt.Errorf("runner: generate ephemeral key: %w", err)
+	} else if key, err = keys.Key(KeyClient); err != nil {
+		return nil, err
+	}
+	// The simulator's keys come from the key source too: made ahead of
+	// time, no request waits for one.
+	simKey, err := keys.Key(KeySimulatorSigning)
+	if err != nil {
+		return nil, err
+	}
+	encKey, err := keys.Key(KeySimulatorEncryption)
+	if err != nil {
+		return nil, err
 	}
 	clientID := c.Client.ID
 	if clientID == "" {
@@ -156,6 +165,7 @@ func openSimulator(c Config, webhookURL string) (*target, error) {
 	f := c.Simulator.Faults
 	sim, err := simulator.New(simulator.Options{
 		FinishAfter: finishAfter(c.Simulator.FinishAfter),
+		SigningKey:  simKey, EncryptionKey: encKey,
 		Faults: simulator.Faults{
 			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
 			UnavailableRate: f.UnavailableRate, DropRate: f.DropRate, RetryAfter: time.Duration(f.RetryAfter), Paths: f.Paths,

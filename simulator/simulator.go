@@ -93,6 +93,12 @@ type Options struct {
 	// Start runs, so a body that trickles in cannot hold a connection;
 	// 0 → 30 s. IdleTimeout closes a keep-alive connection left idle; 0 → 2 min.
 	ReadTimeout, IdleTimeout time.Duration
+
+	// EncryptionKey is the "enc" key published at /api/v1/discovery/keys;
+	// nil → generate RSA 2048 on the first request for the keys. A runner
+	// that made its keys ahead of time passes it, so that no request waits
+	// for a key generation.
+	EncryptionKey *rsa.PrivateKey
 }
 
 // Faults configures failures injected before a request is routed (see
@@ -206,7 +212,8 @@ func New(opts Options) (*Simulator, error) {
 	if s.consent, err = consent.New(consent.Options{Book: s.book, Logf: opts.Logf}); err != nil {
 		return nil, err
 	}
-	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf})
+	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf,
+		EncKey: opts.EncryptionKey})
 
 	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)

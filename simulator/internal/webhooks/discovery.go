@@ -19,9 +19,12 @@ import (
 // account-opening JWEs, which the simulator does not decrypt yet). Only
 // public parts are published. Called once (webhooks.jwks).
 func (h *Hooks) buildJWKS() ([]byte, error) {
-	enc, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, fmt.Errorf("simulator: discovery keys: generate encryption key: %w", err)
+	enc := h.encKey
+	if enc == nil {
+		var err error
+		if enc, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			return nil, fmt.Errorf("simulator: discovery keys: generate encryption key: %w", err)
+		}
 	}
 	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
 		{Key: &h.key.PublicKey, KeyID: h.sigKid, Use: "sig", Algorithm: string(jose.RS256)},

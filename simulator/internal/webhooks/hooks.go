@@ -69,20 +69,25 @@ type Options struct {
 	Kid        string
 	HTTPClient *http.Client // nil → a client with a 10 s timeout that follows no redirect
 	Logf       func(format string, args ...any)
+
+	// EncKey is the "enc" key of the JWKS; nil → generated on first use.
+	EncKey *rsa.PrivateKey
 }
 
 // Hooks turns events into notifications and delivers them.
 type Hooks struct {
 	book    *ledger.Book
 	key     *rsa.PrivateKey
+	encKey  *rsa.PrivateKey // Options.EncKey; nil → discovery.go generates one
 	http    *http.Client
 	logf    func(format string, args ...any)
 	sigKid  string
 	base    atomic.Pointer[string] // last base URL callers used; see baseURL
 	started atomic.Pointer[string] // the simulator's URL while Started; see baseURL
-	// jwks is GET /api/v1/discovery/keys, built on first use with a fresh
-	// encryption key (discovery.go). Generating that key in New made every
-	// test pay an RSA key generation (4x slower under -race).
+	// jwks is GET /api/v1/discovery/keys, built on first use, with a fresh
+	// encryption key unless Options gave one (discovery.go). Generating
+	// that key in New made every test pay an RSA key generation (4x slower
+	// under -race).
 	jwks func() ([]byte, error)
 
 	// Guarded by the book's lock, like the events they are derived from.
@@ -112,7 +117,7 @@ type Hooks struct {
 
 // New returns a deliverer with nothing to deliver.
 func New(opts Options) *Hooks {
-	h := &Hooks{book: opts.Book, key: opts.Key, http: opts.HTTPClient, sigKid: opts.Kid, logf: opts.Logf}
+	h := &Hooks{book: opts.Book, key: opts.Key, encKey: opts.EncKey, http: opts.HTTPClient, sigKid: opts.Kid, logf: opts.Logf}
 	if h.logf == nil {
 		h.logf = func(string, ...any) {}
 	}
