@@ -29,7 +29,7 @@ func WriteReports(dir string, r *Report, rs []Renderer) error {
 		if err := out.Render(&buf, r); err != nil {
 			return fmt.Errorf("evidence: render %s: %w", out.File(), err)
 		}
-		if err := WriteFileAtomic(filepath.Join(dir, out.File()), buf.Bytes(), 0o644); err != nil {
+		if err := WriteBundleFile(filepath.Join(dir, out.File()), buf.Bytes(), 0o644); err != nil {
 			return err
 		}
 	}

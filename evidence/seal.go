@@ -19,29 +19,34 @@ func Seal(dir string, m *Manifest, key *rsa.PrivateKey) error {
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, PublicKeyFile), pubPEM, 0o644); err != nil {
+	if err := WriteBundleFile(filepath.Join(dir, PublicKeyFile), pubPEM, 0o644); err != nil {
 		return err
 	}
 	m.Schema = ManifestSchema
 	if m.KeyID, err = KeyID(&key.PublicKey); err != nil {
 		return err
 	}
-	if m.Files, err = HashBundle(dir); err != nil {
+	// Every file is made durable as it is hashed: what the manifest pins
+	// is on disk before the manifest is.
+	if m.Files, err = hashDurable(dir); err != nil {
 		return err
 	}
 	data, err := MarshalManifest(m)
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, ManifestFile), data, 0o644); err != nil {
+	if err := WriteBundleFile(filepath.Join(dir, ManifestFile), data, 0o644); err != nil {
 		return err
 	}
 	sig, err := SignDetached(data, key)
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, SignatureFile), []byte(sig+"\n"), 0o644); err != nil {
+	if err := WriteBundleFile(filepath.Join(dir, SignatureFile), []byte(sig+"\n"), 0o644); err != nil {
 		return fmt.Errorf("evidence: write signature: %w", err)
+	}
+	if err := syncPaths([]string{filepath.Join(dir, ManifestFile), filepath.Join(dir, SignatureFile)}, []string{dir}); err != nil {
+		return fmt.Errorf("evidence: seal: %w", err)
 	}
 	return nil
 }

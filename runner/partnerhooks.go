@@ -273,7 +273,7 @@ func describeDeliveries(dir string, c Config, events []partnerhook.Event, target
 			return err
 		}
 		header := "# homolog webhooks send: what was delivered, where, and with which keys (kid = RFC 7638 thumbprint).\n"
-		if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), []byte(header+string(b)), 0o644); err != nil {
+		if err := evidence.WriteBundleFile(filepath.Join(dir, evidence.PlanFile), []byte(header+string(b)), 0o644); err != nil {
 			return err
 		}
 		m.Plan = evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256}

@@ -30,7 +30,7 @@ func describePlan(dir string, c Config, sc script, red *evidence.Redactor) func(
 			return err
 		}
 		header := "# The effective plan of this run: scenarios.yaml after HOMOLOG_* variables and flags.\n"
-		if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
+		if err := evidence.WriteBundleFile(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
 			return err
 		}
 		m.Features, m.BuiltinFeatures = hashFeatures(sc), builtinFeatures()
