@@ -38,8 +38,11 @@ func (HTMLRenderer) File() string { return "report.html" }
 // still works; only printing keeps collapsed parts collapsed.
 const printScript = `(function(){var o=[];addEventListener("beforeprint",function(){document.querySelectorAll("details:not([open])").forEach(function(d){d.open=true;o.push(d)})});addEventListener("afterprint",function(){o.forEach(function(d){d.open=false});o=[]})})();`
 
-// Render implements Renderer.
-func (HTMLRenderer) Render(w io.Writer, r *Report) error {
+// Render implements Renderer. The page is written a piece at a time: its
+// header (with the totals, which the run knows before its scenarios), each
+// feature and each scenario as it is read, then setup exchanges, webhooks
+// and the timeline.
+func (HTMLRenderer) Render(w io.Writer, run Run) error {
 	t, err := template.New("report").Funcs(template.FuncMap{
 		"label": statusLabel,
 		"class": statusClass,
@@ -49,7 +52,90 @@ func (HTMLRenderer) Render(w io.Writer, r *Report) error {
 	if err != nil {
 		return fmt.Errorf("evidence: html template: %w", err)
 	}
-	if err := t.Execute(w, newHTMLView(r)); err != nil {
+	r := run.Head()
+	v := newHTMLPage(r)
+	var total Counts
+	err = run.EachFeature(StepsOnly, func(f *Feature, st FeatureStats, _ func(func(*Scenario) error) error) error {
+		v.Matrix = append(v.Matrix, countRow(f.Name, fmt.Sprintf("f%d", len(v.Matrix)+1), st.Counts))
+		total.merge(st.Counts)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("evidence: html: %w", err)
+	}
+	v.Matrix = append(v.Matrix, countRow("All features", "", total))
+	if err := run.EachSetup(func(*Exchange) error { v.SetupCount++; return nil }); err != nil {
+		return fmt.Errorf("evidence: html: %w", err)
+	}
+	if err := run.EachWebhook(func(*Webhook) error { v.HasWebhooks = true; return nil }); err != nil {
+		return fmt.Errorf("evidence: html: %w", err)
+	}
+
+	exec := func(name string, data any) error { return t.ExecuteTemplate(w, name, data) }
+	if err := exec("page-head", v); err != nil {
+		return fmt.Errorf("evidence: html: %w", err)
+	}
+	var timeline []*htmlTimelineRow
+	fi := 0
+	err = run.EachFeature(Everything, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
+		fi++
+		hf := htmlFeature{F: f, Anchor: fmt.Sprintf("f%d", fi)}
+		if err := exec("feature-open", hf); err != nil {
+			return err
+		}
+		si := 0
+		err := scenarios(func(sc *Scenario) error {
+			si++
+			hs := newHTMLScenario(f, sc, fmt.Sprintf("%s-s%d", hf.Anchor, si), r.StartedAt)
+			for _, st := range hs.Steps {
+				for _, hx := range st.Exchanges {
+					timeline = append(timeline, hx.row())
+				}
+			}
+			return exec("scenario", hs)
+		})
+		if err != nil {
+			return err
+		}
+		return exec("feature-close", nil)
+	})
+	if err == nil {
+		err = exec("features-close", nil)
+	}
+	if err == nil && v.SetupCount > 0 {
+		err = exec("setup-open", nil)
+		if err == nil {
+			err = run.EachSetup(func(x *Exchange) error {
+				hx := newHTMLExchange(x, "setup", r.StartedAt)
+				timeline = append(timeline, hx.row())
+				return exec("setup-exchange", hx)
+			})
+		}
+		if err == nil {
+			err = exec("section-close", nil)
+		}
+	}
+	if err == nil && v.HasWebhooks {
+		err = exec("webhooks-open", nil)
+		if err == nil {
+			err = run.EachWebhook(func(wh *Webhook) error { return exec("webhook", wh) })
+		}
+		if err == nil {
+			err = exec("webhooks-close", nil)
+		}
+	}
+	if err == nil {
+		// The timeline is what happened in order: by start time, and by
+		// journal sequence between exchanges that started together.
+		slices.SortStableFunc(timeline, func(a, b *htmlTimelineRow) int {
+			if c := a.X.StartedAt.Compare(b.X.StartedAt); c != 0 {
+				return c
+			}
+			return int(a.X.Seq - b.X.Seq)
+		})
+		err = exec("page-tail", htmlTail{Timeline: timeline, Script: v.Script})
+	}
+	if err != nil {
 		return fmt.Errorf("evidence: html: %w", err)
 	}
 	return nil
@@ -61,21 +147,26 @@ func htmlStatusOrder() []string {
 	return []string{StatusPassed, StatusFailed, StatusBlocked, StatusSkipped, StatusUndefined, StatusPending, StatusNotRun}
 }
 
-type htmlView struct {
-	R         *Report
-	Marker    string
-	Scope     string // the verdict's scope words, "" for the whole built-in script on Stone's hosts
-	MarkerCls string
-	Simulator bool
-	Duration  string
-	Statuses  []string
-	Counts    []htmlCountRow
-	Matrix    []htmlCountRow
-	Features  []htmlFeature
-	Setup     []*htmlExchange
-	Timeline  []*htmlExchange
-	Script    template.JS // a constant of this file, never report data
-	CSP       string
+// htmlPage is what the page's header shows: the run and its totals.
+type htmlPage struct {
+	R           *Report
+	Marker      string
+	Scope       string // the verdict's scope words, "" for the whole built-in script on Stone's hosts
+	MarkerCls   string
+	Simulator   bool
+	Duration    string
+	Statuses    []string
+	Counts      []htmlCountRow
+	Matrix      []htmlCountRow
+	SetupCount  int
+	HasWebhooks bool
+	Script      template.JS // a constant of this file, never report data
+	CSP         string
+}
+
+type htmlTail struct {
+	Timeline []*htmlTimelineRow
+	Script   template.JS
 }
 
 type htmlCountRow struct {
@@ -91,13 +182,13 @@ type htmlCell struct {
 }
 
 type htmlFeature struct {
-	F         *Feature
-	Anchor    string
-	Scenarios []htmlScenario
+	F      *Feature
+	Anchor string
 }
 
 type htmlScenario struct {
 	S        *Scenario
+	URI      string // its feature's
 	Anchor   string
 	Duration string
 	Steps    []htmlStep
@@ -140,6 +231,19 @@ type htmlExchange struct {
 	Response    *htmlMessage
 }
 
+// htmlTimelineRow is one exchange of the timeline: what its row shows,
+// not the exchange's headers and bodies.
+type htmlTimelineRow struct {
+	X                                                    *Exchange // Seq, StartedAt, Method, URL and RequestID only
+	Anchor, Where, Offset, Duration, Result, ResultClass string
+}
+
+func (hx *htmlExchange) row() *htmlTimelineRow {
+	x := hx.X
+	return &htmlTimelineRow{X: &Exchange{Seq: x.Seq, StartedAt: x.StartedAt, Method: x.Method, URL: x.URL, RequestID: x.RequestID},
+		Anchor: hx.Anchor, Where: hx.Where, Offset: hx.Offset, Duration: hx.Duration, Result: hx.Result, ResultClass: hx.ResultClass}
+}
+
 type htmlMessage struct {
 	JWTs    []htmlJWT
 	Headers []htmlHeader
@@ -151,8 +255,8 @@ type htmlMessage struct {
 
 type htmlHeader struct{ Name, Value string }
 
-func newHTMLView(r *Report) *htmlView {
-	v := &htmlView{
+func newHTMLPage(r *Report) *htmlPage {
+	v := &htmlPage{
 		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
@@ -165,75 +269,36 @@ func newHTMLView(r *Report) *htmlView {
 	v.CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" +
 		base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; form-action 'none'"
 	v.Counts = []htmlCountRow{countRow("Scenarios", "", r.Summary.Scenarios), countRow("Steps", "", r.Summary.Steps)}
+	return v
+}
 
-	var all []*htmlExchange
-	add := func(x *Exchange, where string) *htmlExchange {
-		hx := newHTMLExchange(x, where, len(all)+1, r.StartedAt)
-		all = append(all, hx)
-		return hx
-	}
-	for _, x := range r.Setup {
-		if x != nil {
-			v.Setup = append(v.Setup, add(x, "setup"))
-		}
-	}
-	var total Counts
-	for fi, f := range r.Features {
-		if f == nil {
+func newHTMLScenario(f *Feature, sc *Scenario, anchor string, runStart time.Time) htmlScenario {
+	hs := htmlScenario{S: sc, URI: f.URI, Anchor: anchor, Duration: optDuration(span(sc.StartedAt, sc.FinishedAt))}
+	for _, st := range sc.Steps {
+		if st == nil {
 			continue
 		}
-		hf := htmlFeature{F: f, Anchor: fmt.Sprintf("f%d", fi+1)}
-		var c Counts
-		for si, sc := range f.Scenarios {
-			if sc == nil {
-				continue
+		hst := htmlStep{S: st, Duration: optDuration(span(st.StartedAt, st.FinishedAt))}
+		for _, c := range st.Checks {
+			if c != nil {
+				hst.Checks = append(hst.Checks, newHTMLCheck(c))
 			}
-			c.add(sc.Status)
-			total.add(sc.Status)
-			hs := htmlScenario{S: sc, Anchor: fmt.Sprintf("%s-s%d", hf.Anchor, si+1),
-				Duration: optDuration(span(sc.StartedAt, sc.FinishedAt))}
-			for _, st := range sc.Steps {
-				if st == nil {
-					continue
-				}
-				hst := htmlStep{S: st, Duration: optDuration(span(st.StartedAt, st.FinishedAt))}
-				for _, c := range st.Checks {
-					if c != nil {
-						hst.Checks = append(hst.Checks, newHTMLCheck(c))
-					}
-				}
-				for _, p := range st.Person {
-					if p != nil {
-						hst.Person = append(hst.Person, htmlPerson{P: p, Waited: optDuration(time.Duration(p.WaitedMS) * time.Millisecond),
-							JWTs: decodeJWTs(p.Link, p.Text)})
-					}
-				}
-				where := f.Name + " › " + sc.Name + " › " + stepTitle(st)
-				for _, x := range st.Exchanges {
-					if x != nil {
-						hst.Exchanges = append(hst.Exchanges, add(x, where))
-					}
-				}
-				hs.Steps = append(hs.Steps, hst)
-			}
-			hf.Scenarios = append(hf.Scenarios, hs)
 		}
-		v.Matrix = append(v.Matrix, countRow(f.Name, hf.Anchor, c))
-		v.Features = append(v.Features, hf)
+		for _, p := range st.Person {
+			if p != nil {
+				hst.Person = append(hst.Person, htmlPerson{P: p, Waited: optDuration(time.Duration(p.WaitedMS) * time.Millisecond),
+					JWTs: decodeJWTs(p.Link, p.Text)})
+			}
+		}
+		where := f.Name + " › " + sc.Name + " › " + stepTitle(st)
+		for _, x := range st.Exchanges {
+			if x != nil {
+				hst.Exchanges = append(hst.Exchanges, newHTMLExchange(x, where, runStart))
+			}
+		}
+		hs.Steps = append(hs.Steps, hst)
 	}
-	v.Matrix = append(v.Matrix, countRow("All features", "", total))
-
-	// The timeline is what happened in order: by start time, and by journal
-	// sequence between exchanges that started together.
-	tl := slices.Clone(all)
-	slices.SortStableFunc(tl, func(a, b *htmlExchange) int {
-		if c := a.X.StartedAt.Compare(b.X.StartedAt); c != 0 {
-			return c
-		}
-		return int(a.X.Seq - b.X.Seq)
-	})
-	v.Timeline = tl
-	return v
+	return hs
 }
 
 func countRow(name, anchor string, c Counts) htmlCountRow {
@@ -244,9 +309,11 @@ func countRow(name, anchor string, c Counts) htmlCountRow {
 	return row
 }
 
-func newHTMLExchange(x *Exchange, where string, n int, runStart time.Time) *htmlExchange {
+// newHTMLExchange is an exchange as the page shows it; its anchor is its
+// journal sequence number, which the timeline and checks name too.
+func newHTMLExchange(x *Exchange, where string, runStart time.Time) *htmlExchange {
 	hx := &htmlExchange{
-		X: x, Anchor: fmt.Sprintf("x%d", n), Where: where,
+		X: x, Anchor: fmt.Sprintf("x%d", x.Seq), Where: where,
 		Duration: optDuration(span(x.StartedAt, x.FinishedAt)),
 		Request:  newHTMLMessage(x.Request),
 	}

@@ -16,6 +16,7 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // Event kinds written to journal.ndjson.
 const (
 	EventRunStart      = "run_start"
+	EventFeature       = "feature" // one feature of the plan with its scenarios and steps, as planned
 	EventScenarioStart = "scenario_start"
 	EventStepStart     = "step_start"
 	EventHTTP          = "http"

@@ -114,6 +114,18 @@ func (c *Counts) add(status string) {
 	}
 }
 
+// merge adds o's tallies to c's.
+func (c *Counts) merge(o Counts) {
+	c.Total += o.Total
+	c.Passed += o.Passed
+	c.Failed += o.Failed
+	c.Blocked += o.Blocked
+	c.Skipped += o.Skipped
+	c.Undefined += o.Undefined
+	c.Pending += o.Pending
+	c.NotRun += o.NotRun
+}
+
 // Feature is one .feature file of the plan, in run order.
 type Feature struct {
 	URI         string      `json:"uri"`

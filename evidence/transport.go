@@ -178,9 +178,9 @@ func isText(b []byte) bool {
 	return !bytes.ContainsRune(b, 0) && strings.ToValidUTF8(string(b), "\uFFFD") == string(b)
 }
 
-// exchange attaches ex to its step (or to the run's setup exchanges),
-// journals it and puts its check record on the tape of the request's
-// context, if any.
+// exchange journals ex under the scope of the request's context (the
+// renderers put it under its step, or among the run's setup exchanges)
+// and puts its check record on the tape of that context, if any.
 func (r *Recorder) exchange(req *http.Request, ex *Exchange, reqBody, respBody []byte) {
 	scope, _ := ScopeFrom(req.Context())
 	r.mu.Lock()
@@ -188,18 +188,15 @@ func (r *Recorder) exchange(req *http.Request, ex *Exchange, reqBody, respBody [
 		r.mu.Unlock()
 		return
 	}
-	if st := r.steps[scope]; st != nil {
-		st.Exchanges = append(st.Exchanges, ex)
-	} else if r.report != nil {
-		r.report.Setup = append(r.report.Setup, ex)
+	r.exchanges++
+	if off, ok := dateOffset(ex); ok {
+		r.dateOffset = append(r.dateOffset, off)
 	}
 	r.mu.Unlock()
 	e, err := r.journal.Append(EventHTTP, scope.Scenario, scope.Step, ex)
 	if err != nil {
 		return
 	}
-	r.mu.Lock()
 	ex.Seq = e.Seq
-	r.mu.Unlock()
 	check.TapeFrom(req.Context()).Add(httpRecord(e, ex, reqBody, respBody))
 }

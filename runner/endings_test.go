@@ -123,7 +123,7 @@ func TestEveryEnding(t *testing.T) {
 				assert.Contains(t, m.IncompleteReason, tt.reason)
 			}
 			byName := map[string]string{}
-			for _, sc := range res.Report.Scenarios() {
+			for _, sc := range reportOf(t, res).Scenarios() {
 				byName[sc.Name] = sc.Status
 			}
 			for name, status := range tt.wantStatus {

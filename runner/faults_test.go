@@ -28,7 +28,7 @@ func TestScriptSurvivesTransientFaults(t *testing.T) {
 	require.Equal(t, ExitPassed, res.ExitCode)
 
 	retried, faulted := 0, 0
-	for _, sc := range res.Report.Scenarios() {
+	for _, sc := range reportOf(t, res).Scenarios() {
 		for _, st := range sc.Steps {
 			for _, ex := range st.Exchanges {
 				if ex.Attempt > 1 {

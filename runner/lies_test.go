@@ -165,7 +165,7 @@ func TestStepsFailOnWrongAnswers(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, ExitFailed, res.ExitCode, out.String())
 			var found bool
-			for _, sc := range res.Report.Scenarios() {
+			for _, sc := range reportOf(t, res).Scenarios() {
 				if sc.Name != tt.scenario {
 					continue
 				}

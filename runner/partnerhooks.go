@@ -230,16 +230,8 @@ func partnerKeys(c Config, env Env, pub *rsa.PublicKey, keys KeySource) (sign *r
 
 // partnerOutcome is the status and exit code of a webhooks send bundle.
 func partnerOutcome(ctx context.Context, r *evidence.Report) evidence.Outcome {
-	notRun, failed := 0, false
-	for _, sc := range r.Scenarios() {
-		switch sc.Status {
-		case evidence.StatusPassed:
-		case evidence.StatusNotRun:
-			notRun++
-		default:
-			failed = true
-		}
-	}
+	c := r.Summary.Scenarios
+	notRun, failed := c.NotRun, c.Total-c.Passed-c.NotRun > 0
 	switch {
 	case ctx.Err() != nil:
 		return evidence.Outcome{Status: "incomplete", IncompleteReason: "interrupted: " + context.Cause(ctx).Error(), ExitCode: ExitIncomplete}

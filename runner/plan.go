@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing/fstest"
 
@@ -78,68 +79,90 @@ func (sc script) snapshot(c Config) (script, error) {
 	return sc, nil
 }
 
-// plan is the parsed script: the report skeleton plus what the hooks need
-// to map godog's pickles back to files and lines.
+// chunkScenarios bounds the scenarios one godog suite runs. godog keeps
+// every pickle, step result and matched step definition of a suite until
+// the suite ends (some 12 KB a scenario); a plan larger than this runs as
+// consecutive suites of whole feature files, so what godog holds does not
+// grow with the plan. The built-in script is one suite.
+const chunkScenarios = 200
+
+// plan is the parsed script, in the little it keeps in memory: what the
+// hooks need to map godog's pickles to the run's scenarios, and the
+// chunks godog runs. The report skeleton (every feature, scenario and
+// step) is parsed again from the script when the recorder asks for it
+// (source), not held for the whole run.
 type plan struct {
-	features  []*evidence.Feature
-	byID      map[string]*evidence.Scenario
-	featureOf map[string]string // scenario id → feature name, for progress lines
+	sc     script
+	tags   string
+	sel    *selection
+	chunks []chunk
+	byID   map[string]plannedScenario // by the run's scenario id
+	steps  []steps.PlannedScenario    // for the session; dropped once it is made
 }
 
-// parsePlan parses the script exactly as godog will (same paths, tags and
-// id sequence, so pickle ids match the run's) and checks every step
-// against the step grammar: an undefined or ambiguous step is reported with
-// its file and line before anything is sent to the API.
-func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) (*plan, error) {
-	suite := godog.TestSuite{Options: &godog.Options{FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true}}
-	feats, err := suite.RetrieveFeatures()
+// plannedScenario is what a progress line says of a scenario.
+type plannedScenario struct{ name, feature string }
+
+// chunk is the feature files one godog suite runs. godog numbers a suite's
+// pickles from 0; the run's ids are godog's plus offset, unique across
+// chunks (the first chunk's are godog's own).
+type chunk struct {
+	paths  []string
+	offset int
+}
+
+// runID is the run's id of a pickle or step godog numbered id in chunk ch.
+func (ch chunk) runID(id string) string {
+	if ch.offset == 0 {
+		return id
+	}
+	n, err := strconv.Atoi(id)
 	if err != nil {
-		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: err}
+		return fmt.Sprintf("%d:%s", ch.offset, id)
 	}
-	p := &plan{byID: map[string]*evidence.Scenario{}, featureOf: map[string]string{}}
+	return strconv.Itoa(ch.offset + n)
+}
+
+// parsePlan parses the script exactly as godog will (same paths per
+// chunk, tags and id sequence, so pickle ids match the run's) and checks
+// every step against the step grammar: an undefined or ambiguous step is
+// reported with its file and line before anything is sent to the API.
+func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) (*plan, error) {
+	return parsePlanIn(sc, tags, defs, sel, chunkScenarios)
+}
+
+// parsePlanIn is parsePlan with chunks of at most size scenarios.
+func parsePlanIn(sc script, tags string, defs []steps.Definition, sel *selection, size int) (*plan, error) {
+	chunks, err := chunkScript(sc, tags, size)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{sc: sc, tags: tags, sel: sel, byID: map[string]plannedScenario{}}
 	var problems []string
-	for _, f := range feats {
-		doc := f.GherkinDocument
-		if doc == nil || doc.Feature == nil {
-			continue
-		}
-		steps, scenarios, background := astIndex(doc.Feature)
-		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: dedent(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
-		for _, pk := range f.Pickles {
-			es := &evidence.Scenario{ID: pk.Id, Name: pk.Name}
-			for _, t := range pk.Tags {
-				es.Tags = append(es.Tags, t.Name)
+	for i := range chunks {
+		next, err := walkChunk(sc, tags, chunks[i], sel, func(uri string, st *evidence.Step, text string) {
+			if msg := matchStep(text, defs); msg != "" {
+				problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", uri, st.Line, msg, strings.TrimSpace(st.Keyword)+" "+text))
 			}
-			if len(pk.AstNodeIds) > 0 {
-				es.Line = scenarios[pk.AstNodeIds[len(pk.AstNodeIds)-1]]
-			}
-			lines := scenarioLines{own: es.Line}
-			for _, ps := range pk.Steps {
-				st := &evidence.Step{ID: ps.Id, Text: ps.Text}
-				if len(ps.AstNodeIds) > 0 {
-					if a := steps[ps.AstNodeIds[0]]; a != nil {
-						st.Keyword, st.Line = a.Keyword, int(a.Location.Line)
-						if !background[ps.AstNodeIds[0]] {
-							lines.steps = append(lines.steps, st.Line)
-						}
-					}
+		}, func(f *evidence.Feature) error {
+			for _, es := range f.Scenarios {
+				p.byID[es.ID] = plannedScenario{name: es.Name, feature: f.Name}
+				ps := steps.PlannedScenario{ID: es.ID, Name: es.Name}
+				for _, st := range es.Steps {
+					ps.Steps = append(ps.Steps, st.Text)
 				}
-				if msg := matchStep(ps.Text, defs); msg != "" {
-					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", doc.Uri, st.Line, msg, strings.TrimSpace(st.Keyword)+" "+ps.Text))
-				}
-				es.Steps = append(es.Steps, st)
+				p.steps = append(p.steps, ps)
 			}
-			if !sel.keep(doc.Uri, es.Name, lines) {
-				continue
-			}
-			ef.Scenarios = append(ef.Scenarios, es)
-			p.byID[pk.Id] = es
-			p.featureOf[pk.Id] = ef.Name
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
-		if len(ef.Scenarios) > 0 {
-			p.features = append(p.features, ef)
+		if i+1 < len(chunks) {
+			chunks[i+1].offset = next
 		}
 	}
+	p.chunks = chunks
 	if len(problems) > 0 {
 		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: fmt.Errorf("%s\n(the step grammar is in steps/doc.go and the README)", strings.Join(problems, "\n"))}
 	}
@@ -153,6 +176,118 @@ func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) 
 		return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "tags", Err: fmt.Errorf("no scenario matches tags %q", tags)}
 	}
 	return p, nil
+}
+
+// suiteOf is the godog suite that parses paths as the run does.
+func suiteOf(sc script, tags string, paths []string) godog.TestSuite {
+	return godog.TestSuite{Options: &godog.Options{FS: sc.fsys, Paths: paths, Tags: tags, Strict: true}}
+}
+
+func parseErr(sc script, err error) error {
+	return &ConfigError{File: "features (" + sc.source + ")", Err: err}
+}
+
+// chunkScript groups the script's files, in order, into chunks of at most
+// size scenarios (a larger file is a chunk of its own). Files
+// are counted one at a time: parsing the whole plan at once is what a
+// chunk avoids holding.
+func chunkScript(sc script, tags string, size int) ([]chunk, error) {
+	var chunks []chunk
+	var cur chunk
+	n := 0
+	for _, path := range sc.paths {
+		feats, err := suiteOf(sc, tags, []string{path}).RetrieveFeatures()
+		if err != nil {
+			return nil, parseErr(sc, err)
+		}
+		k := 0
+		for _, f := range feats {
+			k += len(f.Pickles)
+		}
+		if n > 0 && n+k > size {
+			chunks = append(chunks, cur)
+			cur, n = chunk{}, 0
+		}
+		cur.paths = append(cur.paths, path)
+		n += k
+	}
+	if len(cur.paths) > 0 {
+		chunks = append(chunks, cur)
+	}
+	return chunks, nil
+}
+
+// walkChunk parses ch and yields each of its features with the scenarios
+// sel keeps, under the run's ids; step, when not nil, sees every step
+// first (kept or not). It returns the offset of the chunk after ch: past
+// every id ch used.
+func walkChunk(sc script, tags string, ch chunk, sel *selection, step func(uri string, st *evidence.Step, text string), yield func(*evidence.Feature) error) (int, error) {
+	feats, err := suiteOf(sc, tags, ch.paths).RetrieveFeatures()
+	if err != nil {
+		return 0, parseErr(sc, err)
+	}
+	next := ch.offset
+	used := func(id string) {
+		if n, err := strconv.Atoi(id); err == nil {
+			next = max(next, ch.offset+n+1)
+		}
+	}
+	for _, f := range feats {
+		doc := f.GherkinDocument
+		if doc == nil || doc.Feature == nil {
+			continue
+		}
+		stepNodes, scenarios, background := astIndex(doc.Feature)
+		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: dedent(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
+		for _, pk := range f.Pickles {
+			used(pk.Id)
+			es := &evidence.Scenario{ID: ch.runID(pk.Id), Name: pk.Name}
+			for _, t := range pk.Tags {
+				es.Tags = append(es.Tags, t.Name)
+			}
+			if len(pk.AstNodeIds) > 0 {
+				es.Line = scenarios[pk.AstNodeIds[len(pk.AstNodeIds)-1]]
+			}
+			lines := scenarioLines{own: es.Line}
+			for _, ps := range pk.Steps {
+				used(ps.Id)
+				st := &evidence.Step{ID: ch.runID(ps.Id), Text: ps.Text}
+				if len(ps.AstNodeIds) > 0 {
+					if a := stepNodes[ps.AstNodeIds[0]]; a != nil {
+						st.Keyword, st.Line = a.Keyword, int(a.Location.Line)
+						if !background[ps.AstNodeIds[0]] {
+							lines.steps = append(lines.steps, st.Line)
+						}
+					}
+				}
+				if step != nil {
+					step(doc.Uri, st, ps.Text)
+				}
+				es.Steps = append(es.Steps, st)
+			}
+			if !sel.keep(doc.Uri, es.Name, lines) {
+				continue
+			}
+			ef.Scenarios = append(ef.Scenarios, es)
+		}
+		if len(ef.Scenarios) > 0 {
+			if err := yield(ef); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return next, nil
+}
+
+// source is the plan's report skeleton, parsed again from the script
+// chunk by chunk each time it is read (evidence.Recorder.StartPlan).
+func (p *plan) source(yield func(*evidence.Feature) error) error {
+	for _, ch := range p.chunks {
+		if _, err := walkChunk(p.sc, p.tags, ch, p.sel, nil, yield); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // matchStep says what is wrong with a step text, or "" when exactly one
@@ -234,20 +369,4 @@ func dedent(s string) string {
 		lines[i] = strings.TrimSpace(l)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// planned lists the plan's scenarios in run order for the steps, which
-// need to know which scenario builds what.
-func (p *plan) planned() []steps.PlannedScenario {
-	var out []steps.PlannedScenario
-	for _, f := range p.features {
-		for _, sc := range f.Scenarios {
-			ps := steps.PlannedScenario{ID: sc.ID, Name: sc.Name}
-			for _, st := range sc.Steps {
-				ps.Steps = append(ps.Steps, st.Text)
-			}
-			out = append(out, ps)
-		}
-	}
-	return out
 }
