@@ -52,6 +52,16 @@ const (
 	PartnerWebhookAccepted   = "partner_webhook_accepted"
 	PartnerWebhookAgain      = "partner_webhook_again_accepted"
 	PartnerWebhookRefused    = "partner_webhook_refused"
+	PaymentLinkConfig        = "payment_link_config"
+	OrderCreated             = "order_created"
+	OrderListed              = "order_listed"
+	OrderState               = "order_state"
+	ReceiptPDF               = "receipt_pdf"
+	TopUpProviders           = "topup_providers"
+	TopUpDryRun              = "topup_dry_run"
+	TopUpChallenged          = "topup_challenged"
+	TopUpExecuted            = "topup_executed"
+	SignUpAccepted           = "signup_accepted"
 )
 
 // Lookup returns the check called name.
@@ -133,6 +143,26 @@ func Lookup(name string) (Func, bool) {
 		return partnerWebhookAgainAccepted, true
 	case PartnerWebhookRefused:
 		return partnerWebhookRefused, true
+	case PaymentLinkConfig:
+		return paymentLinkConfig, true
+	case OrderCreated:
+		return orderCreated, true
+	case OrderListed:
+		return orderListed, true
+	case OrderState:
+		return orderState, true
+	case ReceiptPDF:
+		return receiptPDF, true
+	case TopUpProviders:
+		return topUpProviders, true
+	case TopUpDryRun:
+		return topUpDryRun, true
+	case TopUpChallenged:
+		return topUpChallenged, true
+	case TopUpExecuted:
+		return topUpExecuted, true
+	case SignUpAccepted:
+		return signUpAccepted, true
 	}
 	return nil, false
 }
@@ -167,7 +197,9 @@ func names() []string {
 		FeeListed, InstitutionListed, ConsentRedirect, ConsentMetadata, ConsentedAccountListed, Created, Status,
 		SameOperation, DryRunAmount, PendingApproval, TEDAccepted, TEDInstitutionResolved, BRCodeStatic, EndToEndID,
 		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed,
-		PartnerWebhookAccepted, PartnerWebhookAgain, PartnerWebhookRefused}
+		PartnerWebhookAccepted, PartnerWebhookAgain, PartnerWebhookRefused,
+		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF,
+		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted}
 	sort.Strings(all)
 	return all
 }

@@ -9,20 +9,46 @@ import (
 
 // Coverage is what a run covered. The verdict names it everywhere it
 // appears, because a reviewer reads one word: a bare PASSED is earned only
-// by the whole built-in script on the target's documented hosts. A
+// by the whole built-in script (for the target and the families the
+// application is authorised for) on the target's documented hosts. A
 // partial run, an edited script or a sandbox target pointed elsewhere
 // passes with the words partial, custom or not Stone's hosts beside it.
+// A family the application is not authorised for is not part of its
+// script: leaving it out is neither a failure nor partial, and the
+// families in scope are stated beside the verdict, not in it.
 type Coverage struct {
-	Target    string   `json:"target"`
-	Scenarios int      `json:"scenarios"`            // scenarios the run planned
-	Of        int      `json:"of"`                   // scenarios its script holds for the target
-	Filters   []string `json:"filters,omitempty"`    // what left scenarios out: "tags @stage-1", "fail-fast"...
-	Custom    []string `json:"custom,omitempty"`     // how the features differ from the built-in script
-	OffTarget []string `json:"off_target,omitempty"` // the target's hosts that Stone does not document for it
+	Target    string `json:"target"`
+	Scenarios int    `json:"scenarios"` // scenarios the run planned
+	Of        int    `json:"of"`        // scenarios its script holds for the target and the authorised families
+	// Families are the authorised families of actions in scope (null in
+	// bundles made before homolog knew of them); NotAuthorised the ones
+	// homolog knows that the plan left out.
+	Families      []string `json:"families"`
+	NotAuthorised []string `json:"not_authorised,omitempty"`
+	Filters       []string `json:"filters,omitempty"`    // what left scenarios out: "tags @stage-1", "fail-fast"...
+	Custom        []string `json:"custom,omitempty"`     // how the features differ from the built-in script
+	OffTarget     []string `json:"off_target,omitempty"` // the target's hosts that Stone does not document for it
 	// Subject names what the bundle tests when it is not a run of the
 	// homologation script (homolog webhooks send tests the partner's
 	// webhook receiver alone); "" for a run of the script.
 	Subject string `json:"subject,omitempty"`
+}
+
+// FamiliesWords states which families of actions were in scope, for the
+// report's header and summary: "internal_transfers, pix (not authorised:
+// payments)". "" when the bundle does not record them.
+func (s *Coverage) FamiliesWords() string {
+	if s == nil || s.Families == nil {
+		return ""
+	}
+	w := strings.Join(s.Families, ", ")
+	if len(s.Families) == 0 {
+		w = "none (authentication, account reads and consent only)"
+	}
+	if len(s.NotAuthorised) > 0 {
+		w += " (not authorised: " + strings.Join(s.NotAuthorised, ", ") + ")"
+	}
+	return w
 }
 
 // Partial reports whether filters left some of the script's scenarios out.

@@ -83,3 +83,24 @@ func TestVerifyRecomputesTheScope(t *testing.T) {
 		})
 	}
 }
+
+func TestFamiliesWords(t *testing.T) {
+	tests := []struct {
+		name  string
+		scope *Coverage
+		want  string
+	}{
+		{"no coverage", nil, ""},
+		{"a bundle from before families", &Coverage{Target: "sandbox"}, ""},
+		{"some", &Coverage{Families: []string{"internal_transfers", "pix"}, NotAuthorised: []string{"payments"}}, "internal_transfers, pix (not authorised: payments)"},
+		{"every", &Coverage{Families: []string{"pix"}}, "pix"},
+		{"none", &Coverage{Families: []string{}, NotAuthorised: []string{"pix"}}, "none (authentication, account reads and consent only) (not authorised: pix)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.scope.FamiliesWords())
+		})
+	}
+	// Families left out never make the verdict partial.
+	assert.Equal(t, "PASSED", Verdict("PASSED", &Coverage{Target: "sandbox", Scenarios: 9, Of: 9, Families: []string{"pix"}, NotAuthorised: []string{"payments"}}))
+}

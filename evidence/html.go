@@ -70,6 +70,13 @@ func (HTMLRenderer) Render(w io.Writer, run Run) error {
 	if err := run.EachWebhook(func(*Webhook) error { v.HasWebhooks = true; return nil }); err != nil {
 		return fmt.Errorf("evidence: html: %w", err)
 	}
+	findings, err := run.Drift()
+	if err != nil {
+		return fmt.Errorf("evidence: html: %w", err)
+	}
+	for _, f := range findings {
+		v.Drift = append(v.Drift, htmlDrift{F: f, Anchor: fmt.Sprintf("x%d", f.First.Seq)})
+	}
 
 	exec := func(name string, data any) error { return t.ExecuteTemplate(w, name, data) }
 	if err := exec("page-head", v); err != nil {
@@ -152,6 +159,7 @@ type htmlPage struct {
 	R           *Report
 	Marker      string
 	Scope       string // the verdict's scope words, "" for the whole built-in script on Stone's hosts
+	Families    string // the authorised families in scope, "" when the bundle does not say
 	MarkerCls   string
 	Simulator   bool
 	Duration    string
@@ -160,6 +168,7 @@ type htmlPage struct {
 	Matrix      []htmlCountRow
 	SetupCount  int
 	HasWebhooks bool
+	Drift       []htmlDrift // each way responses departed from Stone's documented shapes
 	Script      template.JS // a constant of this file, never report data
 	CSP         string
 }
@@ -255,9 +264,16 @@ type htmlMessage struct {
 
 type htmlHeader struct{ Name, Value string }
 
+// htmlDrift is one kind of contract drift, linked to the first exchange
+// that showed it.
+type htmlDrift struct {
+	F      DriftFinding
+	Anchor string
+}
+
 func newHTMLPage(r *Report) *htmlPage {
 	v := &htmlPage{
-		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Simulator: isSimulator(r),
+		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Families: r.Coverage.FamiliesWords(), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
 		Statuses:  htmlStatusOrder(),

@@ -155,8 +155,17 @@ func junitProperties(r *Report) []junitProperty {
 		{Name: "homolog.api_url", Value: r.Target.APIURL},
 		{Name: "homolog.client_id", Value: r.ClientID},
 	}
+	if r.Summary.Drift > 0 {
+		props = append(props, junitProperty{Name: "homolog.drift", Value: fmt.Sprintf("%d responses departed from Stone's documented shapes (summary.md lists them)", r.Summary.Drift)})
+	}
 	if c := r.Coverage; c != nil {
 		props = append(props, junitProperty{Name: "homolog.scenarios", Value: fmt.Sprintf("%d of %d", c.Scenarios, c.Of)})
+		if c.Families != nil {
+			props = append(props, junitProperty{Name: "homolog.families", Value: strings.Join(c.Families, ", ")})
+			if len(c.NotAuthorised) > 0 {
+				props = append(props, junitProperty{Name: "homolog.families.not_authorised", Value: strings.Join(c.NotAuthorised, ", ")})
+			}
+		}
 		if c.Partial() {
 			props = append(props, junitProperty{Name: "homolog.scope.partial", Value: strings.Join(c.Filters, ", ")})
 		}

@@ -226,12 +226,19 @@ func parallel(n int, f func(i int) error) error {
 	return errors.Join(errs...)
 }
 
+// hashFile hashes a file as a stream: a bundle may hold bodies of any
+// size, and verify's memory must not grow with them.
 func hashFile(path string) (string, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
-	return SHA256(data), nil
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // SHA256 is the lowercase hex SHA-256 of data.

@@ -29,6 +29,9 @@ func (MarkdownRenderer) Render(w io.Writer, run Run) error {
 		target += " — " + mdCode(r.Target.APIURL)
 	}
 	fmt.Fprintf(b, "- Target: %s\n", target)
+	if w := r.Coverage.FamiliesWords(); w != "" {
+		fmt.Fprintf(b, "- Authorised families in scope: %s\n", mdText(w))
+	}
 	fmt.Fprintf(b, "- Run: %s\n", mdCode(r.RunID))
 	if r.ClientID != "" {
 		fmt.Fprintf(b, "- Client: %s\n", mdCode(r.ClientID))
@@ -56,10 +59,15 @@ func (MarkdownRenderer) Render(w io.Writer, run Run) error {
 			row.name, c.Total, c.Passed, c.Failed, c.Blocked, c.Skipped, c.Undefined, c.Pending, c.NotRun)
 	}
 	fmt.Fprintf(b, "\n%d HTTP exchanges recorded.\n", r.Summary.Exchanges)
+	findings, err := run.Drift()
+	if err != nil {
+		return err
+	}
+	writeDriftMarkdown(b, r, findings)
 
 	b.WriteString("\n| Feature | Scenario | Status | Blocked by / first error |\n")
 	b.WriteString("|---|---|---|---|\n")
-	err := run.EachFeature(StepsOnly, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
+	err = run.EachFeature(StepsOnly, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
 		return scenarios(func(sc *Scenario) error {
 			_, err := fmt.Fprintf(b, "| %s | %s | %s | %s |\n",
 				mdText(f.Name), mdText(sc.Name), mdStatus(sc.Status), mdText(scenarioProblem(sc)))
@@ -159,4 +167,25 @@ func mdCode(s string) string {
 		return mdText(s)
 	}
 	return "`" + strings.ReplaceAll(s, "|", "\\|") + "`"
+}
+
+// writeDriftMarkdown lists each way the run's responses departed from the
+// shapes Stone documents, once per endpoint and problem, with where it was
+// first seen. Drift never fails a scenario, so it is a section of its own,
+// not a status.
+func writeDriftMarkdown(b *bufio.Writer, r *Report, findings []DriftFinding) {
+	if len(findings) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n## Contract drift\n\n%d responses departed from the shapes Stone documents; the scenarios' verdicts do not depend on it:\n\n", r.Summary.Drift)
+	for _, f := range findings {
+		fmt.Fprintf(b, "- %s — %s, first in %s (journal #%d)\n", mdText(f.String()), plural(f.Responses, "response"), mdText(f.Where), f.First.Seq)
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -66,6 +66,9 @@ type RecorderOptions struct {
 	Now             func() time.Time // nil → time.Now
 	Redactor        *Redactor        // required
 	InlineBodyLimit int              // bodies larger than this go to bodies/; 0 → 4096
+	// Drift, when set, flags each response that departs from the shape
+	// Stone documents; the finding is recorded on the exchange.
+	Drift DriftCheck
 }
 
 // Recorder turns what happens during a run into evidence: it appends each
@@ -80,6 +83,7 @@ type Recorder struct {
 	red     *Redactor
 	limit   int
 	journal *Journal
+	drift   DriftCheck
 
 	mu       sync.Mutex
 	report   *Report // the header: Features, Setup and Webhooks stay nil
@@ -93,6 +97,16 @@ type Recorder struct {
 	ended      map[string]bool // scenarios that ended: each counts once
 	exchanges  int             // HTTP exchanges recorded
 	dateOffset []int64         // server Date minus local time, per response that had one (ClockOffset)
+	drifted    int             // exchanges with contract drift
+	drifts     []driftSeen     // each kind of drift, in the order first seen
+}
+
+// driftSeen is one kind of drift as the run records it: a finding whose
+// first exchange is known by its journal number and scope (the renderers
+// name the step).
+type driftSeen struct {
+	finding DriftFinding
+	scope   Scope
 }
 
 // NewRecorder opens the journal in opts.Dir.
@@ -112,7 +126,7 @@ func NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j, ended: map[string]bool{}}, nil
+	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j, drift: opts.Drift, ended: map[string]bool{}}, nil
 }
 
 func (r *Recorder) isFinished() bool {
@@ -298,7 +312,7 @@ type Outcome struct {
 // summary is the run's totals so far; r.mu is held. What has not ended
 // counts as not run.
 func (r *Recorder) summary() Summary {
-	s := Summary{Scenarios: r.scenarios, Steps: r.steps, Exchanges: r.exchanges}
+	s := Summary{Scenarios: r.scenarios, Steps: r.steps, Exchanges: r.exchanges, Drift: r.drifted}
 	s.Scenarios.Total, s.Scenarios.NotRun = r.planned.Total, r.scenarios.NotRun+max(0, r.planned.Total-r.scenarios.Total)
 	s.Steps.Total, s.Steps.NotRun = r.plannedSt.Total, r.steps.NotRun+max(0, r.plannedSt.Total-r.steps.Total)
 	return s

@@ -5,11 +5,13 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"hash"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Redaction happens before anything reaches the journal, a report or the
@@ -20,60 +22,88 @@ import (
 // key that is never stored. The same token used twice is visibly the same
 // (same fingerprint) without being readable or guessable from the bundle.
 
-// normKey folds a JSON or form key for matching: accessToken,
-// access_token and ACCESS-TOKEN are the same field.
-func normKey(k string) string {
-	return strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(k))
-}
+// keyClass is what a JSON or form key says about its value.
+type keyClass uint8
 
-// secretField reports keys (normalised) whose whole value is a secret.
-func secretField(k string) bool {
-	switch k {
+const (
+	keyPlain    keyClass = iota
+	keySecret            // the whole value is a secret (access_token, password…)
+	keyDocument          // a CPF or CNPJ (document, owner_document, cpf…)
+)
+
+// classifyKey folds a key (accessToken, access_token and ACCESS-TOKEN are
+// the same field) and classifies it. It runs for every key of every body,
+// so it folds into a stack buffer instead of allocating.
+func classifyKey[T string | []byte](k T) keyClass {
+	var buf [48]byte
+	nk := buf[:0]
+	if len(k) > len(buf) {
+		nk = make([]byte, 0, len(k)) // a long name: rare, and still classified
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c == '_' || c == '-':
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		nk = append(nk, c)
+	}
+	switch string(nk) {
 	case "accesstoken", "refreshtoken", "idtoken", "clientsecret", "password", "privatekey",
 		"clientassertion", "assertion", "jwt", "token", "encryptedbody", "xstonechallengesolution":
-		return true
+		return keySecret
 	}
-	return false
+	// document, owner_document, cpf, recipient_cpf_cnpj…, but not their
+	// document_type.
+	if bytes.IndexByte(nk, 'c') < 0 || bytes.HasSuffix(nk, []byte("type")) {
+		return keyPlain
+	}
+	if bytes.Contains(nk, []byte("document")) || bytes.Contains(nk, []byte("cpf")) || bytes.Contains(nk, []byte("cnpj")) {
+		return keyDocument
+	}
+	return keyPlain
 }
 
-// documentField reports keys (normalised) that carry a CPF or CNPJ:
-// document, owner_document, cpf, recipient_cpf_cnpj..., but not their
-// document_type.
-func documentField(k string) bool {
-	if strings.HasSuffix(k, "type") {
-		return false
-	}
-	return strings.Contains(k, "document") || strings.Contains(k, "cpf") || strings.Contains(k, "cnpj")
-}
-
-// secretHeaders are always replaced whole (lower-case names).
+// secretHeaders are always replaced whole.
 func secretHeaders() []string {
-	return []string{"authorization", "proxy-authorization", "cookie", "set-cookie",
-		"x-stone-challenge-solution", "x-stone-verification-code"}
+	return []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+		"X-Stone-Challenge-Solution", "X-Stone-Verification-Code"}
 }
 
-// Redactor replaces secrets with keyed fingerprints. The zero value is not
-// usable: build one with NewRedactor.
+// Redactor replaces secrets with keyed fingerprints. Its tables are built
+// once by NewRedactor; it is safe for concurrent use. The zero value is not
+// usable.
 type Redactor struct {
-	key     []byte
-	headers map[string]bool
-	paths   [][]string
+	key      []byte
+	headers  map[string]bool // canonical header names
+	paths    [][]string      // configured JSON paths, split into segments
+	unescape *strings.Replacer
+	macs     *sync.Pool // of keyed HMAC-SHA256, for Fingerprint
 }
 
 // RedactOptions adds what scenarios.yaml names on top of the built-in rules.
 type RedactOptions struct {
-	Headers   []string // extra header names to redact whole
-	JSONPaths []string // extra JSON paths, dot separated, "*" matches any key or index
+	Headers []string // extra header names to redact whole
+	// JSONPaths are extra JSON paths, dot separated: "*" matches any one key
+	// or index, "**" any number of levels (zero included), so "**.name" is
+	// every "name" member and "data.**.document" every "document" under data.
+	JSONPaths []string
 }
 
 // NewRedactor returns a redactor keyed with key (random per run, not stored).
 func NewRedactor(key []byte, opts RedactOptions) *Redactor {
-	r := &Redactor{key: append([]byte(nil), key...), headers: map[string]bool{}}
+	r := &Redactor{key: append([]byte(nil), key...), headers: map[string]bool{}, macs: &sync.Pool{},
+		// Keep form stand-ins readable ("[redacted:…]", not
+		// "%5Bredacted%3A…"), so a fingerprint can be searched for across
+		// the bundle.
+		unescape: strings.NewReplacer("%5Bredacted%3A", "[redacted:", "%5D", "]", "%5Bprivate+key+", "[private key ", "%5Bjwe%5D", "[jwe]", "%2A", "*")}
 	for _, h := range secretHeaders() {
 		r.headers[h] = true
 	}
 	for _, h := range opts.Headers {
-		r.headers[strings.ToLower(strings.TrimSpace(h))] = true
+		r.headers[http.CanonicalHeaderKey(strings.TrimSpace(h))] = true
 	}
 	for _, p := range opts.JSONPaths {
 		p = strings.TrimPrefix(strings.TrimSpace(p), "$.")
@@ -86,14 +116,26 @@ func NewRedactor(key []byte, opts RedactOptions) *Redactor {
 
 // Fingerprint is the stand-in written where a secret was.
 func (r *Redactor) Fingerprint(secret string) string {
-	m := hmac.New(sha256.New, r.key)
-	m.Write([]byte(secret))
-	return "[redacted:" + hex.EncodeToString(m.Sum(nil))[:16] + "]"
+	// A keyed HMAC is reused (Reset goes back to the keyed state): keying
+	// one per value cost as much as hashing it.
+	m, _ := r.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, r.key)
+	}
+	m.Reset()
+	_, _ = io.WriteString(m, secret)
+	var sum [sha256.Size]byte
+	var out [len("[redacted:") + 16 + 1]byte
+	copy(out[:], "[redacted:")
+	hex.Encode(out[len("[redacted:"):], m.Sum(sum[:0])[:8])
+	out[len(out)-1] = ']'
+	r.macs.Put(m)
+	return string(out[:])
 }
 
 // Header redacts one header value given its name.
 func (r *Redactor) Header(name, value string) string {
-	if r.headers[strings.ToLower(name)] {
+	if r.headers[http.CanonicalHeaderKey(name)] {
 		if scheme, tok, ok := strings.Cut(value, " "); ok && strings.EqualFold(scheme, "bearer") {
 			if jwtPattern.MatchString(tok) {
 				return scheme + " " + r.jwt(tok)
@@ -127,28 +169,21 @@ func (r *Redactor) Headers(h http.Header) map[string][]string {
 	return out
 }
 
-// Body redacts a request or response body. JSON is walked so that secret
-// fields, documents and configured paths are handled by name; anything else
-// (forms, HTML, text) is scanned as text.
+// Body redacts a request or response body. JSON is rewritten in one pass,
+// so that secret fields, documents and configured paths are handled by
+// name; anything else (forms, HTML, text) is scanned as text.
 func (r *Redactor) Body(body []byte) []byte {
 	if len(body) == 0 {
 		return body
 	}
-	if json.Valid(body) {
-		// UseNumber keeps amounts and ids above 2^53 exactly as sent:
-		// redaction must not alter the evidence it leaves.
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		var v any
-		if dec.Decode(&v) == nil {
-			v = r.value(v, nil)
-			for _, p := range r.paths {
-				v = r.path(v, p)
-			}
-			if out, err := json.Marshal(v); err == nil {
-				return out
-			}
-		}
+	if bytes.HasPrefix(body, []byte("%PDF-")) {
+		// A document (a receipt, a boleto) is evidence only while it still
+		// opens: its cross-reference table counts bytes, so documents are
+		// masked in place, keeping every length (see maskInPlace).
+		return maskInPlace(body)
+	}
+	if out, _, ok := r.redactJSON(body, 0); ok {
+		return out
 	}
 	if form, ok := parseForm(body); ok {
 		return []byte(r.form(form))
@@ -173,93 +208,47 @@ func (r *Redactor) form(v url.Values) string {
 	out := url.Values{}
 	for k, vals := range v {
 		name := r.String(k)
+		class := classifyKey(k)
 		for _, val := range vals {
-			red, _ := r.value(val, &k).(string)
-			out[name] = append(out[name], red)
+			out[name] = append(out[name], r.field(class, val, 0))
 		}
 	}
-	// Keep the stand-ins readable ("[redacted:…]", not "%5Bredacted%3A…"),
-	// so a fingerprint can be searched for across the bundle.
-	unescape := strings.NewReplacer("%5Bredacted%3A", "[redacted:", "%5D", "]", "%5Bprivate+key+", "[private key ", "%5Bjwe%5D", "[jwe]")
-	return unescape.Replace(out.Encode())
+	return r.unescape.Replace(out.Encode())
 }
 
-func (r *Redactor) value(v any, key *string) any {
-	switch t := v.(type) {
-	case map[string]any:
-		// A PIX key of type cpf or cnpj is the owner's document.
-		if kt, _ := t["key_type"].(string); kt == "cpf" || kt == "cnpj" {
-			if k, ok := t["key"].(string); ok {
-				t["key"] = maskFound(k)
-			}
+// maxNest bounds how deep JSON written inside strings is followed.
+const maxNest = 4
+
+// field redacts one string value given what its key says: the whole value
+// when the key names a secret, masked when it names a document, and
+// otherwise by content — JSON written as a string is redacted as JSON, the
+// rest as text (BR Codes, URLs and their queries included).
+func (r *Redactor) field(class keyClass, s string, nest int) string {
+	switch class {
+	case keySecret:
+		if jwtPattern.MatchString(s) {
+			return r.String(s)
 		}
-		if _, isJWK := t["kty"]; isJWK {
-			// The members of a JSON Web Key that hold private material
-			// (RFC 7518 §6.3.2, §6.4): a private key in JWK form is a
-			// private key.
-			for _, m := range []string{"d", "p", "q", "dp", "dq", "qi", "k", "oth"} {
-				if pv, ok := t[m]; ok {
-					b, _ := json.Marshal(pv)
-					t[m] = r.Fingerprint(string(b))
-				}
-			}
-		}
-		out := make(map[string]any, len(t))
-		for k, vv := range t {
-			// Keys are text too: a server can put anything in them.
-			out[r.String(k)] = r.value(vv, &k)
-		}
-		return out
-	case []any:
-		for i, vv := range t {
-			t[i] = r.value(vv, key)
-		}
-		return t
-	case string:
-		if key != nil {
-			switch nk := normKey(*key); {
-			case secretField(nk):
-				if jwtPattern.MatchString(t) {
-					return r.String(t)
-				}
-				return r.Fingerprint(t)
-			case documentField(nk):
-				return maskFound(t)
-			}
-		}
-		return r.String(t)
-	case json.Number:
-		if key != nil && documentField(normKey(*key)) {
-			return maskFound(t.String())
-		}
-		return t
-	default:
-		return v
+		return r.Fingerprint(s)
+	case keyDocument:
+		return maskFound(s)
 	}
+	if !needsWork(s) {
+		return s
+	}
+	if nest < maxNest && looksLikeJSON(s) {
+		if out, changed, ok := r.redactJSON([]byte(s), nest+1); ok {
+			if !changed {
+				return s // the evidence as sent, whitespace included
+			}
+			return string(out)
+		}
+	}
+	return r.String(s)
 }
 
-func (r *Redactor) path(v any, p []string) any {
-	if len(p) == 0 {
-		if s, ok := v.(string); ok {
-			return r.Fingerprint(s)
-		}
-		if v == nil {
-			return nil
-		}
-		b, _ := json.Marshal(v)
-		return r.Fingerprint(string(b))
-	}
-	switch t := v.(type) {
-	case map[string]any:
-		for k, vv := range t {
-			if p[0] == "*" || p[0] == k {
-				t[k] = r.path(vv, p[1:])
-			}
-		}
-	case []any:
-		for i, vv := range t {
-			t[i] = r.path(vv, p[1:]) // array levels match any segment
-		}
-	}
-	return v
+// looksLikeJSON: an object or array, perhaps after whitespace.
+func looksLikeJSON(s string) bool {
+	s = strings.TrimLeft(s, " \t\r\n")
+	return s != "" && (s[0] == '{' || s[0] == '[')
 }

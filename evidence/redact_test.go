@@ -154,3 +154,23 @@ func TestDocumentsInTextNotInIDs(t *testing.T) {
 	}
 	assert.Equal(t, "call 12345678900", r.String("call 12345678900"), "no valid check digits: not a CPF")
 }
+
+// TestRedactPDFKeepsItOpen: a receipt in PDF carries documents in its
+// text; they are masked without moving a byte, so the cross-reference
+// table still points at every object and the document still opens.
+func TestRedactPDFKeepsItOpen(t *testing.T) {
+	r := NewRedactor([]byte("k"), RedactOptions{})
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<< /Length 60 >>\nstream\n(Pagador: 529.982.247-25) Tj (CNPJ 16501555000157) Tj\nendstream\nendobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\n<< /Root 1 0 R >>\nstartxref\n98\n%%EOF\n")
+	got := r.Body(pdf)
+	if len(got) != len(pdf) {
+		t.Fatalf("redaction changed the PDF's length from %d to %d: its offsets no longer hold", len(pdf), len(got))
+	}
+	for _, clear := range []string{"529.982.247-25", "16501555000157"} {
+		if strings.Contains(string(got), clear) {
+			t.Errorf("document %s left in clear:\n%s", clear, got)
+		}
+	}
+	if !strings.Contains(string(got), "(Pagador: ***.982.247-**)") || !strings.Contains(string(got), "0000000009 00000 n") {
+		t.Errorf("masked PDF = %s", got)
+	}
+}

@@ -63,6 +63,9 @@ func richReport() *Report {
 	balance := ex(2200, 2230, "GET", api+"/accounts/acc-1/balance", 200, "req-bal-3",
 		&Message{Headers: jsonHdr, Body: `{"balance":990,"note":"</script><script>alert(1)</script> ]]>"}`, BodySize: 62})
 	balance.IdempotencyKey = "idem-7f3a"
+	balance.Drift = []Drift{{Endpoint: "GET /api/v1/accounts/{id}/balance", Problem: "blocked_balance missing"},
+		{Endpoint: "GET /api/v1/accounts/{id}/balance", Problem: "note: unknown value " + hostile}}
+	accounts.Drift = []Drift{{Endpoint: "GET /api/v1/accounts", Problem: "data[].owner_name missing"}}
 	balance.ServerDate = "Sat, 28 Nov 2026 10:15:02 GMT"
 
 	failedStep := step("Then ", `the balance of account "acc-1" is 1000`, 13, StatusFailed, 2190, 2240, balance)
@@ -134,7 +137,8 @@ func richReport() *Report {
 		ClientID: "client-123", Operator: `qa "ops" <qa@example.com>`,
 		StartedAt: t0, FinishedAt: at(42500), Status: "failed", Complete: true, ExitCode: 1,
 		Features: []*Feature{authFeature, pixFeature}, Setup: []*Exchange{setup},
-		Coverage: &Coverage{Target: "simulator", Scenarios: 7, Of: 32, Filters: []string{"tags @auth,@pix"}, Custom: []string{"01_auth_accounts.feature added"}},
+		Coverage: &Coverage{Target: "simulator", Scenarios: 7, Of: 32, Families: []string{"internal_transfers", "pix"}, NotAuthorised: []string{"payments"},
+			Filters: []string{"tags @auth,@pix"}, Custom: []string{"01_auth_accounts.feature added"}},
 		Webhooks: []*Webhook{{Seq: 40, ReceivedAt: t0.Add(3 * time.Second), EventID: "7919b78a", EventType: "cash_out_internal_transfer_finished",
 			TargetType: "internal_transfer_finished", TargetID: "tr-1", Outcome: "accepted", Status: 200},
 			{Seq: 41, ReceivedAt: t0.Add(4 * time.Second), EventID: "<script>alert(1)</script>", EventType: "x", Outcome: "rejected", Error: "signature does not verify", Status: 400}},
@@ -293,6 +297,16 @@ func TestHTML(t *testing.T) {
 			t.Errorf("link %q leaves the bundle", m[1])
 		}
 	}
+	for _, want := range []string{
+		"<dt>Authorised families</dt><dd>internal_transfers, pix (not authorised: payments)</dd>",
+		`<a href="#drift">2 responses departed from the shapes Stone documents</a>`,
+		"<code>drift: GET /api/v1/accounts/{id}/balance: blocked_balance missing</code> · 1 response, first <a href=\"#x",
+		`<span class="driftmark">drift</span>`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
 	if !strings.Contains(out, `href="`+testBodyRef+`"`) {
 		t.Error("no relative link to the stored body")
 	}
@@ -443,6 +457,16 @@ func TestMarkdown(t *testing.T) {
 	r.Coverage = &Coverage{Target: "sandbox", Scenarios: 32, Of: 32}
 	if out := render(t, MarkdownRenderer{}, r); !strings.HasPrefix(out, "# Homologation FAILED\n") {
 		t.Errorf("a whole run's title line = %q", strings.SplitN(out, "\n", 2)[0])
+	}
+	for _, want := range []string{
+		"- Authorised families in scope: internal\\_transfers, pix (not authorised: payments)\n",
+		"## Contract drift\n\n2 responses departed from the shapes Stone documents",
+		"- drift: GET /api/v1/accounts/{id}/balance: blocked\\_balance missing — 1 response, first in Authenticate",
+		"- drift: GET /api/v1/accounts: data\\[\\].owner\\_name missing — 1 response",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q", want)
+		}
 	}
 	for _, want := range []string{"(embedded simulator)", "20261128T101500Z-3f9a", `Balance of "acc-1" \| statement`,
 		"blocked by: Request consent \\| approve", "`junit.xml`", "`report.html`", "`manifest.jws`"} {

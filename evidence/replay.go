@@ -2,12 +2,14 @@ package evidence
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/openbank-homolog/homolog/check"
@@ -32,8 +34,9 @@ type replay struct {
 	scenarios map[string]*scenarioSpans // by scenario id
 	setup     []lineSpan                // exchanges outside any step
 	webhooks  []lineSpan
-	start     lineSpan // run_start
-	end       lineSpan // run_end
+	start     lineSpan    // run_start
+	end       lineSpan    // run_end
+	drifts    []driftSeen // as the recorder saw them
 }
 
 // lineSpan is one journal line: where it starts, how long it is (without its
@@ -61,7 +64,10 @@ type scenarioSpans struct {
 
 // replay is the recording's Run, with the final header head.
 func (r *Recorder) replay(head *Report) *replay {
-	return &replay{path: filepath.Join(r.dir, JournalFile), head: head}
+	r.mu.Lock()
+	drifts := slices.Clone(r.drifts)
+	r.mu.Unlock()
+	return &replay{path: filepath.Join(r.dir, JournalFile), head: head, drifts: drifts}
 }
 
 // Head implements Run.
@@ -210,8 +216,9 @@ func (lr *lineReader) entry(s lineSpan) (Entry, error) {
 	return e, nil
 }
 
-// EachFeature implements Run.
-func (p *replay) EachFeature(detail Detail, fn func(*Feature, FeatureStats, func(func(*Scenario) error) error) error) error {
+// eachPlanned calls fn for each feature of the plan as the journal's
+// feature events hold it: scenarios and steps as planned, nothing rebuilt.
+func (p *replay) eachPlanned(fn func(*Feature) error) error {
 	if err := p.index(); err != nil {
 		return err
 	}
@@ -229,6 +236,21 @@ func (p *replay) EachFeature(detail Detail, fn func(*Feature, FeatureStats, func
 		if err := json.Unmarshal(e.Data, &f); err != nil {
 			return fmt.Errorf("evidence: journal line %d: feature: %w", e.Seq, err)
 		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EachFeature implements Run.
+func (p *replay) EachFeature(detail Detail, fn func(*Feature, FeatureStats, func(func(*Scenario) error) error) error) error {
+	lr, err := p.open()
+	if err != nil {
+		return err
+	}
+	defer lr.close()
+	return p.eachPlanned(func(f *Feature) error {
 		var stats FeatureStats
 		for _, sc := range f.Scenarios {
 			if sc == nil {
@@ -256,11 +278,8 @@ func (p *replay) EachFeature(detail Detail, fn func(*Feature, FeatureStats, func
 			}
 			return nil
 		}
-		if err := fn(&f, stats, each); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(f, stats, each)
+	})
 }
 
 // rebuild applies what the journal recorded of sc to its planned form.
@@ -374,6 +393,44 @@ func (p *replay) EachSetup(fn func(*Exchange) error) error {
 		}
 	}
 	return nil
+}
+
+// Drift implements Run: the recorder's findings, each named by where its
+// first exchange was made (the plan's features say what its scope was).
+func (p *replay) Drift() ([]DriftFinding, error) {
+	if len(p.drifts) == 0 {
+		return nil, nil
+	}
+	where := map[Scope]string{}
+	for _, d := range p.drifts {
+		where[d.scope] = "setup"
+	}
+	err := p.eachPlanned(func(f *Feature) error {
+		for _, sc := range f.Scenarios {
+			if sc == nil {
+				continue
+			}
+			for _, st := range sc.Steps {
+				if st == nil {
+					continue
+				}
+				if s := (Scope{Scenario: sc.ID, Step: st.ID}); where[s] != "" {
+					where[s] = f.Name + " › " + sc.Name + " › " + stepTitle(st)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DriftFinding, len(p.drifts))
+	for i, d := range p.drifts {
+		out[i] = d.finding
+		out[i].Where = where[d.scope]
+	}
+	slices.SortStableFunc(out, func(a, b DriftFinding) int { return cmp.Compare(a.First.Seq, b.First.Seq) })
+	return out, nil
 }
 
 // EachWebhook implements Run.

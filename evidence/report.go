@@ -42,6 +42,8 @@ type Report struct {
 	Features         []*Feature  `json:"features"`
 	Setup            []*Exchange `json:"setup_exchanges,omitempty"` // HTTP made outside any step (fixtures discovery)
 	Webhooks         []*Webhook  `json:"webhooks,omitempty"`        // webhooks received during the run, in arrival order
+
+	drift []DriftFinding // a recording's findings, set by Close on the header it returns
 }
 
 // Webhook is one webhook delivery received during the run, after
@@ -80,6 +82,7 @@ type Summary struct {
 	Scenarios Counts `json:"scenarios"`
 	Steps     Counts `json:"steps"`
 	Exchanges int    `json:"exchanges"`
+	Drift     int    `json:"drift,omitempty"` // exchanges whose response departed from Stone's documented shape
 }
 
 // Counts tallies statuses.
@@ -198,6 +201,9 @@ type Exchange struct {
 	Request        Message   `json:"request"`
 	Response       *Message  `json:"response,omitempty"`
 	Error          string    `json:"error,omitempty"`
+	// Drift is how the response departed from the shape Stone documents
+	// (sandbox and production runs only); it never fails the scenario.
+	Drift []Drift `json:"drift,omitempty"`
 }
 
 // Message is a redacted header set and body. Bodies larger than the inline
@@ -222,11 +228,20 @@ func (r *Report) Scenarios() []*Scenario {
 func (r *Report) Summarize() {
 	var s Summary
 	s.Exchanges = len(r.Setup)
+	drifted := func(xs []*Exchange) {
+		for _, x := range xs {
+			if x != nil && len(x.Drift) > 0 {
+				s.Drift++
+			}
+		}
+	}
+	drifted(r.Setup)
 	for _, sc := range r.Scenarios() {
 		s.Scenarios.add(sc.Status)
 		for _, st := range sc.Steps {
 			s.Steps.add(st.Status)
 			s.Exchanges += len(st.Exchanges)
+			drifted(st.Exchanges)
 		}
 	}
 	r.Summary = s

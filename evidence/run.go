@@ -21,6 +21,9 @@ type Run interface {
 	EachSetup(fn func(*Exchange) error) error
 	// EachWebhook calls fn for each webhook received, in arrival order.
 	EachWebhook(fn func(*Webhook) error) error
+	// Drift is each way the run's responses departed from the shapes
+	// Stone documents, once, in the order first seen.
+	Drift() ([]DriftFinding, error)
 }
 
 // Detail is how much of each step a renderer reads.
@@ -100,6 +103,9 @@ func (r *Report) EachSetup(fn func(*Exchange) error) error {
 	}
 	return nil
 }
+
+// Drift implements Run.
+func (r *Report) Drift() ([]DriftFinding, error) { return r.DriftFindings(), nil }
 
 // EachWebhook implements Run.
 func (r *Report) EachWebhook(fn func(*Webhook) error) error {

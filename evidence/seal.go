@@ -62,7 +62,11 @@ func Seal(dir string, m *Manifest, key *rsa.PrivateKey) error {
 // report.json.
 func (r *Recorder) Close(o Outcome, key *rsa.PrivateKey, describe func(*Report, *Manifest) error) (*Report, error) {
 	final, err := r.Finish(o)
-	err = errors.Join(err, WriteReports(r.dir, r.replay(final), Renderers()))
+	run := r.replay(final)
+	err = errors.Join(err, WriteReports(r.dir, run, Renderers()))
+	if findings, derr := run.Drift(); derr == nil {
+		final.drift = findings
+	}
 	head, lines := r.JournalHead()
 	m := &Manifest{
 		RunID: final.RunID, Tool: final.Tool, Target: final.Target, ClientID: final.ClientID, Operator: final.Operator,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -121,6 +122,13 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	msg, respBody := rec.message(rec.red.Headers(resp.Header), body)
 	if rerr != nil {
 		ex.Error = rec.red.String("reading response body: " + rerr.Error())
+	} else if rec.drift != nil && len(body) < maxCapture {
+		// Judged on the body as received: redaction may change a value's
+		// type (a number at a redacted JSON path becomes a string). The
+		// findings name fields and types, and are redacted all the same.
+		for _, d := range rec.drift(req.Method, req.URL, resp.StatusCode, body) {
+			ex.Drift = append(ex.Drift, Drift{Endpoint: rec.red.String(d.Endpoint), Problem: rec.red.String(d.Problem)})
+		}
 	}
 	ex.Response = &msg
 	ex.FinishedAt = rec.now().UTC()
@@ -198,5 +206,29 @@ func (r *Recorder) exchange(req *http.Request, ex *Exchange, reqBody, respBody [
 		return
 	}
 	ex.Seq = e.Seq
+	if len(ex.Drift) > 0 {
+		r.noteDrift(ex, scope)
+	}
 	check.TapeFrom(req.Context()).Add(httpRecord(e, ex, reqBody, respBody))
+}
+
+// noteDrift counts an exchange whose response drifted, and each kind of
+// drift it showed, keeping the first exchange of each (its seq, method and
+// URL: what the findings name).
+func (r *Recorder) noteDrift(ex *Exchange, scope Scope) {
+	first := &Exchange{Seq: ex.Seq, Method: ex.Method, URL: ex.URL, Status: ex.Status, RequestID: ex.RequestID}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.drifted++
+	for _, d := range ex.Drift {
+		i := slices.IndexFunc(r.drifts, func(s driftSeen) bool { return s.finding.Drift == d })
+		if i < 0 {
+			r.drifts = append(r.drifts, driftSeen{finding: DriftFinding{Drift: d, Responses: 1, First: first}, scope: scope})
+			continue
+		}
+		r.drifts[i].finding.Responses++
+		if ex.Seq < r.drifts[i].finding.First.Seq {
+			r.drifts[i].finding.First, r.drifts[i].scope = first, scope
+		}
+	}
 }

@@ -1,4 +1,4 @@
-@stage-4
+@stage-4 @internal-transfers
 Feature: Transact
   The application moves money with internal transfers (Stone to Stone).
   From its own account a transfer is approved at once and finishes; from

@@ -6,10 +6,15 @@ Feature: Webhooks
   ignores a delivery it has already seen. Go-live requires handling every
   webhook of the features the application uses.
 
+  Each scenario carries the family tag of what its webhook notifies, so it
+  runs exactly when that family is authorised; the consent's webhook has
+  none and always runs, like consent itself.
+
   Background:
     Given the application is authenticated
     And the application receives webhooks
 
+  @internal-transfers
   Scenario: A finished transfer is notified by a signed, encrypted webhook
     Given the application's own account is known
     When the application transfers 200 centavos from its own account to another Stone account

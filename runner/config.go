@@ -46,6 +46,10 @@ type Config struct {
 	Webhooks    WebhooksConfig  `yaml:"webhooks"`
 	Out         string          `yaml:"out"`
 
+	// Authorisations are the families of actions Stone authorised the
+	// application for (runner/families.go); nil (absent) runs every family.
+	Authorisations []string `yaml:"authorisations"`
+
 	// Source names where the config came from, for error messages;
 	// SourceSHA256 is the hash of that file, recorded in the manifest.
 	Source       string `yaml:"-"`
@@ -120,6 +124,10 @@ type FixturesConfig struct {
 	PixKey             string           `yaml:"pix_key,omitempty"`
 	StaticBRCode       string           `yaml:"static_brcode,omitempty"`
 	Barcodes           BarcodesConfig   `yaml:"barcodes,omitempty"`
+	// PINEnv names the environment variable holding the account owner's
+	// PIN, which top-up challenges ask for. A sandbox test PIN is still a
+	// secret: the plan names the variable, never the PIN.
+	PINEnv string `yaml:"pin_env,omitempty"`
 }
 
 // TEDTargetConfig is a bank account at another institution for TEDs.
@@ -196,6 +204,9 @@ func Defaults() Config {
 func ParseConfig(name string, data []byte) (Config, error) {
 	cfg := Defaults()
 	cfg.Source = name
+	if err := checkWholeNumbers(name, data); err != nil {
+		return Config{}, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	// An empty file decodes to io.EOF and means "all defaults".
@@ -208,6 +219,45 @@ func ParseConfig(name string, data []byte) (Config, error) {
 		return Config{}, err
 	}
 	return cfg, nil
+}
+
+// wholeNumberKeys are the plan's counts. yaml.v3 decodes 1.5 into an int
+// by truncating it, so "concurrency: 1.5" would silently run one scenario at
+// a time: these are checked to be integers first.
+func wholeNumberKeys() [][]string {
+	return [][]string{{"version"}, {"concurrency"}, {"retries"}, {"simulator", "faults", "seed"}}
+}
+
+// checkWholeNumbers refuses a count written as a fraction or exponent,
+// naming the key and its line.
+func checkWholeNumbers(name string, data []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil // the decoder reports syntax errors with their line
+	}
+	for _, path := range wholeNumberKeys() {
+		n := doc.Content[0]
+		for _, k := range path {
+			n = mappingValue(n, k)
+		}
+		if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" {
+			return &ConfigError{File: name, Field: strings.Join(path, "."), Err: fmt.Errorf("line %d: %s is not a whole number (write e.g. 2)", n.Line, n.Value)}
+		}
+	}
+	return nil
+}
+
+// mappingValue is the value of key in a YAML mapping node, or nil.
+func mappingValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }
 
 // cleanYAMLError turns yaml.v3's Go-flavoured messages ("field x not found
@@ -267,6 +317,11 @@ func (c Config) Validate() error {
 	default:
 		return c.fieldErr("target", "unknown target %q (want simulator, sandbox or production)", c.Target)
 	}
+	if c.Client.PrivateKeyFile != "" && c.Client.PrivateKeyEnv != "" {
+		// Which one would sign is a guess either way: the key given must
+		// be the key that signs, so two keys are refused on every target.
+		return c.fieldErr("client", "private_key_file (or HOMOLOG_PRIVATE_KEY_FILE) and private_key_env are both set: keep the one that holds the key registered with Stone")
+	}
 	if c.Target != TargetSimulator {
 		if c.Client.ID == "" {
 			return c.fieldErr("client.id", "required for target %s: the ClientID Stone sent you (or set HOMOLOG_CLIENT_ID)", c.Target)
@@ -283,6 +338,9 @@ func (c Config) Validate() error {
 	}
 	if err := checkTags(c.Tags); err != nil {
 		return c.fieldErr("tags", "%v", err)
+	}
+	if err := c.checkAuthorisations(); err != nil {
+		return err
 	}
 	if c.Timeout <= 0 {
 		return c.fieldErr("timeout", "must be positive")
@@ -304,6 +362,30 @@ func (c Config) Validate() error {
 			return c.fieldErr("webhooks.partner_url", "needs client.private_key_file (or HOMOLOG_PRIVATE_KEY_FILE): deliveries are encrypted for that key's public half, so the partner's receiver can decrypt them with the key it holds")
 		}
 	}
+	for i, p := range c.Redact.JSONPaths {
+		if err := checkJSONPath(p); err != nil {
+			return c.fieldErr(fmt.Sprintf("redact.json_paths[%d]", i), "%q: %v", p, err)
+		}
+	}
+	return nil
+}
+
+// checkJSONPath accepts dot-separated member names, "*" (any one level)
+// and "**" (any number of levels), so a typo is not a rule that silently
+// matches nothing.
+func checkJSONPath(p string) error {
+	p = strings.TrimPrefix(strings.TrimSpace(p), "$.")
+	if p == "" {
+		return errors.New("empty path (write e.g. data.*.owner_name or **.name)")
+	}
+	for _, seg := range strings.Split(p, ".") {
+		switch {
+		case seg == "":
+			return errors.New("empty segment (two dots, or a dot at an end)")
+		case strings.Contains(seg, "*") && seg != "*" && seg != "**":
+			return fmt.Errorf("segment %q: * stands alone: \"*\" is any one level, \"**\" any number of levels", seg)
+		}
+	}
 	return nil
 }
 
@@ -321,10 +403,22 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	set("HOMOLOG_OPERATOR", &c.Operator)
 	set("HOMOLOG_TAGS", &c.Tags)
 	set("HOMOLOG_OUT", &c.Out)
+	if v, ok := lookup("HOMOLOG_AUTHORISATIONS"); ok && v != "" {
+		// A comma-separated list; "none" is the empty list (stages 1–3).
+		c.Authorisations = []string{}
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" && name != "none" {
+				c.Authorisations = append(c.Authorisations, name)
+			}
+		}
+		if _, err := checkFamilies(c.Authorisations); err != nil {
+			return &ConfigError{File: "environment", Field: "HOMOLOG_AUTHORISATIONS", Err: err}
+		}
+	}
 	if v, ok := lookup("HOMOLOG_CONCURRENCY"); ok && v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return &ConfigError{File: "environment", Field: "HOMOLOG_CONCURRENCY", Err: fmt.Errorf("%q is not a number", v)}
+			return &ConfigError{File: "environment", Field: "HOMOLOG_CONCURRENCY", Err: fmt.Errorf("%q is not a whole number (write e.g. 2)", v)}
 		}
 		c.Concurrency = n
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -20,7 +21,7 @@ client: {id: abc, private_key_file: keys/private.pem, redirect_uri: "https://p.e
 timeout: 90
 owner: {wait: 2m, poll: 5s}
 fixtures: {own_account_id: acc-1, transfer_targets: ["58859"]}
-redact: {headers: [X-Secret], json_paths: [data.*.owner_name]}
+redact: {headers: [X-Secret], json_paths: [data.*.owner_name, "**.name", data.**.document]}
 `))
 	require.NoError(t, err)
 	assert.Equal(t, TargetSandbox, cfg.Target)
@@ -45,6 +46,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"target: [", "line 1"},
 		{"signoff: {operator: Ana}", "signoff: operator and approver are both required"},
 		{"features: {order: 3}", "line 1"},
+		{"redact: {json_paths: [data..name]}", `redact.json_paths[0]: "data..name": empty segment`},
+		{"redact: {json_paths: [ok.name, 'data.a**.name']}", `redact.json_paths[1]: "data.a**.name": segment "a**"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.yaml, func(t *testing.T) {
@@ -90,4 +93,30 @@ func TestTags(t *testing.T) {
 	}
 	assert.Equal(t, "@read-only", requireTag("", "@read-only"))
 	assert.Equal(t, "@a&&@read-only,@b&&~@x&&@read-only", requireTag("@a,@b&&~@x", "@read-only"))
+}
+
+// TestOwnerPIN: the PIN comes from the variable fixtures.pin_env names,
+// a missing one is a configuration error naming the key, and the plan
+// written to the bundle holds the variable's name, never the PIN.
+func TestOwnerPIN(t *testing.T) {
+	c := Defaults()
+	c.Fixtures.PINEnv = "HOMOLOG_PIN"
+	env := Env{Lookup: func(k string) (string, bool) {
+		if k == "HOMOLOG_PIN" {
+			return "8642", true
+		}
+		return "", false
+	}}
+	pin, why := ownerPIN(c, env)
+	if why != "" || pin != "8642" {
+		t.Fatalf("pin %q, why %q", pin, why)
+	}
+	// Unset: no PIN and why, for the top-up scenarios' blocked report.
+	if pin, why := ownerPIN(c, Env{Lookup: func(string) (string, bool) { return "", false }}); pin != "" || !strings.Contains(why, "HOMOLOG_PIN, which is not set") {
+		t.Fatalf("pin %q, why %q", pin, why)
+	}
+	out, err := yaml.Marshal(c)
+	if err != nil || strings.Contains(string(out), "8642") || !strings.Contains(string(out), "pin_env: HOMOLOG_PIN") {
+		t.Fatalf("plan = %s (%v)", out, err)
+	}
 }

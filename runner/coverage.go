@@ -27,12 +27,15 @@ func targetTags(target string) []string {
 // names one.
 const PartnerWebhooksTag = "@webhooks-partner"
 
-// scriptTags are the tag terms that make a plan's script: the target's,
-// and the partner-webhook feature left out when there is no partner
-// receiver to test. Like the target's, they are not filters: what they
-// leave out is not counted against the verdict.
-func scriptTags(c Config) []string {
-	tags := targetTags(c.Target)
+// scopeTerms are the tag terms that make a plan's script, whatever the
+// user filters: what its target imposes, the families the application is
+// not authorised for left out, and the partner-webhook feature left out
+// when there is no partner receiver to test. The script's scenarios for a
+// run are those these terms keep: what they leave out is not counted
+// against the verdict, so a run of every authorised family is whole, not
+// partial.
+func scopeTerms(c Config) []string {
+	tags := append(targetTags(c.Target), familyTerms(c)...)
 	if c.Webhooks.PartnerURL == "" {
 		tags = append(tags, "~"+PartnerWebhooksTag)
 	}
@@ -40,24 +43,27 @@ func scriptTags(c Config) []string {
 }
 
 // planTags is the godog tag expression of a run: the user's filter
-// narrowed by what the plan's script is.
+// narrowed by the plan's scope terms.
 func planTags(user string, c Config) string {
 	tags := user
-	for _, term := range scriptTags(c) {
+	for _, term := range scopeTerms(c) {
 		tags = requireTag(tags, term)
 	}
 	return tags
 }
 
-// coverage says what a run will cover, for its verdict: how many of the
-// script's scenarios for this target the filters kept, whether the script
-// is homolog's own, and whether a Stone target's hosts are Stone's.
+// coverage says what a run will cover, for its verdict: which families of
+// actions were in scope, how many of the script's scenarios for this
+// target and these families the filters kept, whether the script is
+// homolog's own, and whether a Stone target's hosts are Stone's.
 func coverage(c Config, sc script, p *plan, sel *selection, target evidence.Target) (*evidence.Coverage, error) {
 	whole, err := countScenarios(sc, planTags("", c))
 	if err != nil {
 		return nil, err
 	}
 	cov := &evidence.Coverage{Target: c.Target, Scenarios: len(p.byID), Of: whole}
+	in, out := c.authorised()
+	cov.Families, cov.NotAuthorised = append([]string{}, in...), out
 	if c.Tags != "" {
 		cov.Filters = append(cov.Filters, "tags "+c.Tags)
 	}

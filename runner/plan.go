@@ -1,9 +1,12 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -183,9 +186,7 @@ func suiteOf(sc script, tags string, paths []string) godog.TestSuite {
 	return godog.TestSuite{Options: &godog.Options{FS: sc.fsys, Paths: paths, Tags: tags, Strict: true}}
 }
 
-func parseErr(sc script, err error) error {
-	return &ConfigError{File: "features (" + sc.source + ")", Err: err}
-}
+func parseErr(sc script, err error) error { return gherkinError(sc, err) }
 
 // chunkScript groups the script's files, in order, into chunks of at most
 // size scenarios (a larger file is a chunk of its own). Files
@@ -369,4 +370,48 @@ func dedent(s string) string {
 		lines[i] = strings.TrimSpace(l)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// gherkinErrorPattern reads godog's report of a Gherkin syntax error:
+// "FILE - Parser errors:\n(LINE:COL): MESSAGE\n…" (or one error without
+// the heading).
+var (
+	gherkinFilePattern  = regexp.MustCompile(`^(\S+\.feature) - `)
+	gherkinErrorPattern = regexp.MustCompile(`(?m)^\((\d+):\d+\): (.*)$`)
+)
+
+// gherkinTokens names Gherkin's grammar tokens as a person writes them.
+func gherkinTokens() *strings.Replacer {
+	return strings.NewReplacer("#EOF", "the end of the file", "#TableRow", "a table row", "#DocStringSeparator", `a doc string (""")`,
+		"#StepLine", "a step", "#TagLine", "a tag", "#ExamplesLine", "Examples:", "#ScenarioLine", "Scenario:", "#RuleLine", "Rule:",
+		"#Comment", "a comment", "#Empty", "an empty line", "#FeatureLine", "Feature:", "#BackgroundLine", "Background:",
+		"#Language", "a # language line", "#Other", "free text")
+}
+
+// gherkinError turns a parse error of the script into one line, the way
+// the README promises: FILE:LINE: what was found and what was expected
+// (and how many more errors the file has).
+func gherkinError(sc script, err error) error {
+	text := err.Error()
+	where := "features (" + sc.source + ")"
+	if m := gherkinFilePattern.FindStringSubmatch(text); m != nil {
+		where = m[1]
+		if sc.source != "built-in" {
+			where = filepath.Join(sc.source, m[1])
+		}
+	}
+	errs := gherkinErrorPattern.FindAllStringSubmatch(text, -1)
+	if len(errs) == 0 {
+		return &ConfigError{File: where, Err: errors.New(strings.Join(strings.Fields(text), " "))}
+	}
+	msg := errs[0][2]
+	if exp, got, ok := strings.Cut(msg, ", got "); ok && strings.HasPrefix(exp, "expected: ") {
+		msg = "found " + strings.TrimSpace(strings.Trim(got, "'")) + " where Gherkin expects " + gherkinTokens().Replace(strings.TrimPrefix(exp, "expected: "))
+		msg = strings.Replace(msg, "found ", "found '", 1)
+		msg = strings.Replace(msg, " where Gherkin", "' where Gherkin", 1)
+	}
+	if more := len(errs) - 1; more > 0 {
+		msg += fmt.Sprintf(" (and %d more Gherkin errors in the file)", more)
+	}
+	return &ConfigError{File: where + ":" + errs[0][1], Err: errors.New(msg)}
 }

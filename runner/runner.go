@@ -76,6 +76,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err := c.Validate(); err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
+	// The key is checked with the plan, before anything is sent or
+	// written: a key that cannot sign must not start a run whose bundle
+	// it would then fail to seal.
+	key, err := planKey(c, opts.Env)
+	if err != nil {
+		return Result{ExitCode: ExitConfig}, err
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
@@ -119,7 +126,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if hooksSrv != nil {
 		webhookURL = hooksSrv.URL()
 	}
-	tgt, err := openTarget(c, opts.Env, webhookURL, keys)
+	tgt, err := openTarget(c, opts.Env, key, webhookURL, keys)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -136,11 +143,15 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return abandon(dir, fmt.Errorf("runner: redaction key: %w", err))
 	}
 	red := evidence.NewRedactor(redKey, evidence.RedactOptions{Headers: c.Redact.Headers, JSONPaths: c.Redact.JSONPaths})
-	rec, err := evidence.NewRecorder(evidence.RecorderOptions{Dir: dir, Now: now, Redactor: red})
+	drift, err := driftCheck(c.Target)
 	if err != nil {
 		return abandon(dir, err)
 	}
-	hc := &http.Client{Transport: newRetryTransport(rec.Transport(opts.Transport), c.Retries), Timeout: 60 * time.Second}
+	rec, err := evidence.NewRecorder(evidence.RecorderOptions{Dir: dir, Now: now, Redactor: red, Drift: drift})
+	if err != nil {
+		return abandon(dir, err)
+	}
+	hc := &http.Client{Transport: newRetryTransport(rec.Transport(transportFor(c.Target, opts.Transport)), c.Retries), Timeout: 60 * time.Second}
 	client, err := stone.New(stone.Options{
 		Endpoints: tgt.endpoints, ClientID: tgt.clientID, PrivateKey: tgt.key,
 		UserAgent: userAgent(c, opts.Version), HTTPClient: hc, Now: now,
@@ -235,6 +246,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	final, ferr := rec.Close(o, tgt.key, describePlan(dir, c, sc, red))
 	h.summary(final)
+	printDrift(out, final)
 	exit := final.ExitCode
 	if ferr != nil {
 		// The evidence could not be completed: whatever the scenarios

@@ -61,7 +61,8 @@ func TestScript(t *testing.T) {
 					}
 				}
 			}
-			assert.Equal(t, []string{"Authenticate", "Read the account", "Request the account owner's consent", "Transact", "TED to other banks", "PIX", "Pay boletos", "Issue boletos", "Webhooks"}, names)
+			assert.Equal(t, []string{"Authenticate", "Read the account", "Request the account owner's consent", "Transact", "TED to other banks", "PIX", "Pay boletos", "Issue boletos", "Webhooks",
+				"Payment links", "Receipts", "Top-ups", "Account opening"}, names)
 			assert.Greater(t, rep.Summary.Exchanges, 20)
 
 			for _, f := range []string{"report.json", "junit.xml", "report.html", "cucumber.json", "summary.md", "journal.ndjson"} {
@@ -137,7 +138,7 @@ func TestConfigErrors(t *testing.T) {
 		{"public key instead of private", func(c *Config) { c.Client.PrivateKeyFile = "testdata/public.pem" }, []string{"testdata/public.pem", "public key"}},
 		{"not a PEM", func(c *Config) { c.Client.PrivateKeyFile = "testdata/undefined/01-bad.feature" }, []string{"not a PEM file"}},
 		{"undefined step", func(c *Config) { c.Features.Dir = "testdata/undefined" }, []string{"01-bad.feature:5", "undefined", "When the aplication lists its accounts"}},
-		{"malformed feature", func(c *Config) { c.Features.Dir = "testdata/broken" }, []string{"01-broken.feature", "(4:"}},
+		{"malformed feature", func(c *Config) { c.Features.Dir = "testdata/broken" }, []string{"testdata/broken/01-broken.feature:4: found 'this line is not a step'"}},
 		{"unknown feature in order", func(c *Config) { c.Features.Order = []string{"01-authenticate", "05-pix"} }, []string{"features.order[1]", "05-pix.feature"}},
 		{"no scenario matches tags", func(c *Config) { c.Tags = "@no-such-tag" }, []string{"tags", "@no-such-tag"}},
 		{"malformed tags", func(c *Config) { c.Tags = "@stage-1 || @stage-2" }, []string{"tags", "not a tag term"}},

@@ -25,6 +25,12 @@ func describePlan(dir string, c Config, sc script, red *evidence.Redactor) func(
 			masked.Document = evidence.MaskDocument(masked.Document)
 			c.Fixtures.TEDTarget = &masked
 		}
+		// The families the run covered, by name: absent from the plan means
+		// every family, and the recorded plan says which those were.
+		c.Authorisations, _ = c.authorised()
+		if c.Authorisations == nil {
+			c.Authorisations = []string{}
+		}
 		plan, err := yaml.Marshal(c)
 		if err != nil {
 			return err

@@ -53,6 +53,8 @@ func FixturesYAML(fx simulator.Fixtures) ([]byte, error) {
 	fc := FixturesConfig{
 		OwnAccountID: sf.OwnAccountID, TransferTargets: sf.TransferTargets, PixKey: sf.PixKey, StaticBRCode: sf.StaticBRCode,
 		Barcodes: BarcodesConfig{Payable: sf.PayableBarcode, Paid: sf.PaidBarcode},
+		// The simulator's PIN goes in the environment, as Stone's would.
+		PINEnv: "HOMOLOG_PIN",
 	}
 	if t := sf.TEDTarget; t != nil {
 		fc.TEDTarget = &TEDTargetConfig{InstitutionCode: t.InstitutionCode, BranchCode: t.BranchCode, AccountCode: t.AccountCode,

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -42,14 +44,16 @@ type target struct {
 
 // openTarget starts the in-process simulator or prepares Stone's sandbox or
 // production.
-func openTarget(c Config, env Env, webhookURL string, keys KeySource) (*target, error) {
+// key is the partner's key the plan names (nil: none named, which only the
+// simulator accepts, taking a throwaway one from keys).
+func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string, keys KeySource) (*target, error) {
+	pin, noPIN := ownerPIN(c, env)
 	switch c.Target {
 	case TargetSimulator:
-		return openSimulator(c, webhookURL, keys)
+		return openSimulator(c, key, webhookURL, pin, keys)
 	case TargetSandbox, TargetProduction:
-		key, err := LoadKey(c, env)
-		if err != nil {
-			return nil, err
+		if key == nil {
+			return nil, c.fieldErr("client.private_key_file", "required for target %s: the PEM file of the key registered with Stone (or set HOMOLOG_PRIVATE_KEY_FILE)", c.Target)
 		}
 		eps := TargetEndpoints(c)
 		t := &target{
@@ -58,6 +62,7 @@ func openTarget(c Config, env Env, webhookURL string, keys KeySource) (*target, 
 			poll:     time.Duration(c.Owner.Poll), wait: time.Duration(c.Owner.Wait),
 			close: func() error { return nil },
 		}
+		t.fixtures.PIN, t.fixtures.NoPIN = pin, noPIN
 		// One person for the whole run, hence one reader of their input:
 		// the run asks for its owner once.
 		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence, actions int) steps.Owner {
@@ -67,6 +72,25 @@ func openTarget(c Config, env Env, webhookURL string, keys KeySource) (*target, 
 		return t, nil
 	}
 	return nil, c.fieldErr("target", "unknown target %q", c.Target)
+}
+
+// ownerPIN reads the account owner's PIN from the environment variable
+// fixtures.pin_env names. A plan that names none, or a variable that is
+// not set, has no PIN: not a configuration error, since only the top-up
+// scenarios need it; they are reported blocked with why (the second
+// result), the way webhook scenarios are without webhooks.listen. A
+// simulator run without one uses the simulator's own PIN.
+func ownerPIN(c Config, env Env) (pin, why string) {
+	name := c.Fixtures.PINEnv
+	if name == "" {
+		return "", "the plan names no fixtures.pin_env"
+	}
+	if env.Lookup != nil {
+		if v, ok := env.Lookup(name); ok && v != "" {
+			return v, ""
+		}
+	}
+	return "", "fixtures.pin_env names " + name + ", which is not set"
 }
 
 // TargetEndpoints are the URLs a sandbox or production plan talks to:
@@ -134,15 +158,14 @@ func overlay(base, over steps.Fixtures) steps.Fixtures {
 	return base
 }
 
-func openSimulator(c Config, webhookURL string, keys KeySource) (*target, error) {
-	var key *rsa.PrivateKey
+func openSimulator(c Config, key *rsa.PrivateKey, webhookURL, pin string, keys KeySource) (*target, error) {
+	// The key the user gave signs the bundle and is the one the simulator
+	// registers; only without one is a throwaway key taken from keys.
 	var err error
-	if c.Client.PrivateKeyFile != "" {
-		if key, err = readKeyFile(c.Client.PrivateKeyFile); err != nil {
+	if key == nil {
+		if key, err = keys.Key(KeyClient); err != nil {
 			return nil, err
 		}
-	} else if key, err = keys.Key(KeyClient); err != nil {
-		return nil, err
 	}
 	// The simulator's keys come from the key source too: made ahead of
 	// time, no request waits for one.
@@ -163,7 +186,11 @@ func openSimulator(c Config, webhookURL string, keys KeySource) (*target, error)
 		redirect = defaultRedirectURI
 	}
 	f := c.Simulator.Faults
+	if pin == "" {
+		pin = simulator.DefaultPIN
+	}
 	sim, err := simulator.New(simulator.Options{
+		PIN:         pin,
 		FinishAfter: finishAfter(c.Simulator.FinishAfter),
 		SigningKey:  simKey, EncryptionKey: encKey,
 		Faults: simulator.Faults{
@@ -183,6 +210,7 @@ func openSimulator(c Config, webhookURL string, keys KeySource) (*target, error)
 	}
 	fixtures := overlay(simulatorFixtures(fx), configFixtures(c))
 	fixtures.RedirectURI = fx.RedirectURI
+	fixtures.PIN = pin
 	t := &target{
 		name: TargetSimulator, endpoints: stone.SingleHostEndpoints(sim.URL()), clientID: clientID, key: key,
 		fixtures: fixtures,
@@ -194,6 +222,11 @@ func openSimulator(c Config, webhookURL string, keys KeySource) (*target, error)
 	}
 	return t, nil
 }
+
+// minKeyBits is the smallest RSA key homolog signs with: RS256 with a
+// shorter key is refused by Stone's Keycloak and cannot be trusted to sign
+// evidence.
+const minKeyBits = 2048
 
 // finishAfter is the simulator's step delay for a plan's finish_after:
 // 0 means immediate, as a user reads it, so the run never sits out a
@@ -208,23 +241,50 @@ func finishAfter(d Duration) time.Duration {
 }
 
 // LoadKey reads the partner's private key from the file or environment
-// variable the plan names.
+// variable the plan names, and checks it before anything is sent: an RSA
+// key of at least 2048 bits, not passphrase-protected. Exactly one of the
+// two must be set. A key file that group or others can read gets a warning
+// on env.Stderr; the run goes on.
 func LoadKey(c Config, env Env) (*rsa.PrivateKey, error) {
-	if c.Client.PrivateKeyEnv != "" {
-		pemText, ok := env.Lookup(c.Client.PrivateKeyEnv)
-		if !ok || pemText == "" {
-			return nil, c.fieldErr("client.private_key_env", "environment variable %s is not set", c.Client.PrivateKeyEnv)
+	switch {
+	case c.Client.PrivateKeyFile != "" && c.Client.PrivateKeyEnv != "":
+		// Validate says so too; LoadKey is also called on its own.
+		return nil, c.fieldErr("client", "private_key_file (or HOMOLOG_PRIVATE_KEY_FILE) and private_key_env are both set: keep the one that holds the key registered with Stone")
+	case c.Client.PrivateKeyEnv != "":
+		name := c.Client.PrivateKeyEnv
+		var pemText string
+		ok := false
+		if env.Lookup != nil {
+			pemText, ok = env.Lookup(name)
+		}
+		if !ok || strings.TrimSpace(pemText) == "" {
+			return nil, c.fieldErr("client.private_key_env", "environment variable %s is not set: it must hold the PEM of the private key registered with Stone", name)
+		}
+		// CI secrets are often stored with "\n" for the line breaks.
+		if !strings.Contains(pemText, "\n") {
+			pemText = strings.ReplaceAll(pemText, `\n`, "\n")
 		}
 		key, err := ParsePrivateKey([]byte(pemText))
 		if err != nil {
-			return nil, c.fieldErr("client.private_key_env", "%s: %v", c.Client.PrivateKeyEnv, err)
+			return nil, c.fieldErr("client.private_key_env", "environment variable %s: %v", name, err)
 		}
 		return key, nil
+	case c.Client.PrivateKeyFile != "":
+		return readKeyFile(c.Client.PrivateKeyFile, env.Stderr)
 	}
-	return readKeyFile(c.Client.PrivateKeyFile)
+	return nil, c.fieldErr("client.private_key_file", "no private key given: name a PEM file (or set HOMOLOG_PRIVATE_KEY_FILE) or set private_key_env")
 }
 
-func readKeyFile(path string) (*rsa.PrivateKey, error) {
+// planKey is the key the plan names, or nil when it names none (the
+// simulator then makes a throwaway one).
+func planKey(c Config, env Env) (*rsa.PrivateKey, error) {
+	if c.Client.PrivateKeyFile == "" && c.Client.PrivateKeyEnv == "" {
+		return nil, nil
+	}
+	return LoadKey(c, env)
+}
+
+func readKeyFile(path string, warn io.Writer) (*rsa.PrivateKey, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &ConfigError{File: path, Field: "client.private_key_file", Err: fmt.Errorf("cannot read the private key: %w", errors.Unwrap(err))}
@@ -233,38 +293,63 @@ func readKeyFile(path string) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, &ConfigError{File: path, Field: "client.private_key_file", Err: err}
 	}
+	warnReadable(path, warn)
 	return key, nil
 }
 
+// warnReadable warns when a private key file can be read by group or
+// others. It is a warning, not an error: the key may sit on a single-user
+// machine or in a CI workspace whose permissions the user does not choose.
+func warnReadable(path string, warn io.Writer) {
+	if warn == nil || runtime.GOOS == "windows" { // Windows has no such mode bits
+		return
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm()&0o044 == 0 {
+		return
+	}
+	fmt.Fprintf(warn, "homolog: warning: %s: the private key is readable by group or others (mode %04o); run chmod 600 %s\n", path, st.Mode().Perm(), path)
+}
+
 // ParsePrivateKey reads an RSA private key from PEM (PKCS#1 "RSA PRIVATE
-// KEY", as openssl genrsa writes, or PKCS#8 "PRIVATE KEY").
+// KEY", as openssl genrsa writes, or PKCS#8 "PRIVATE KEY") and checks that
+// it can sign for Stone: RSA, at least 2048 bits, not encrypted.
 func ParsePrivateKey(data []byte) (*rsa.PrivateKey, error) {
 	block, _ := pem.Decode(data)
 	if block == nil {
 		return nil, errors.New(`not a PEM file: expected an "RSA PRIVATE KEY" block (openssl genrsa) or a "PRIVATE KEY" block (PKCS#8)`)
 	}
+	if block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+		// homolog runs unattended and never asks for a passphrase.
+		return nil, errors.New("the private key is passphrase-protected: homolog cannot ask for the passphrase; write a decrypted copy with `openssl pkey -in KEY.pem -out plain.pem` and keep it mode 0600")
+	}
+	var key *rsa.PrivateKey
 	switch block.Type {
 	case "RSA PRIVATE KEY":
-		key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
 		if err != nil {
 			return nil, fmt.Errorf("invalid RSA private key: %w", err)
 		}
-		return key, nil
+		key = k
 	case "PRIVATE KEY":
 		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 		if err != nil {
 			return nil, fmt.Errorf("invalid PKCS#8 private key: %w", err)
 		}
-		key, ok := k.(*rsa.PrivateKey)
+		rk, ok := k.(*rsa.PrivateKey)
 		if !ok {
 			return nil, fmt.Errorf("the key is %T, Stone needs an RSA key", k)
 		}
-		return key, nil
+		key = rk
 	case "PUBLIC KEY", "RSA PUBLIC KEY":
 		return nil, errors.New("this is a public key: homolog signs with the private key (keep the .pub for Stone)")
 	default:
 		return nil, fmt.Errorf("PEM block %q is not an RSA private key", block.Type)
 	}
+	if bits := key.N.BitLen(); bits < minKeyBits {
+		return nil, fmt.Errorf("RSA key of %d bits: Stone and homolog need at least %d (homolog keys generate makes a 4096-bit pair)", bits, minKeyBits)
+	}
+	return key, nil
 }
 
 // Env is what the run may read from the process: only the CLI touches the
@@ -273,6 +358,7 @@ type Env struct {
 	Lookup func(string) (string, bool)
 	Stdout io.Writer
 	Stdin  io.Reader
+	Stderr io.Writer // warnings (a key file others can read); nil → none
 	// Interactive says Stdin is a terminal a person types into. Without
 	// one (a CI job), and without a loopback redirect URI to catch the
 	// consent on, what needs the account owner is reported blocked.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,4 +92,48 @@ func TestSafeHook(t *testing.T) {
 	err := hook()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "hook panicked")
+}
+
+// failFirstKeysFetch answers the first GET of Stone's webhook keys with a
+// 500 and passes everything else on.
+type failFirstKeysFetch struct {
+	mu     sync.Mutex
+	failed bool
+}
+
+func (f *failFirstKeysFetch) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.URL.Path, "/discovery/keys") {
+		f.mu.Lock()
+		first := !f.failed
+		f.failed = true
+		f.mu.Unlock()
+		if first {
+			return &http.Response{StatusCode: http.StatusInternalServerError, Status: "500 Internal Server Error", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+				Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(`{"type":"srn:error:internal"}`)), Request: r}, nil
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestWebhooksSurviveAFailedKeysFetch: one 500 from Stone's keys endpoint
+// rejects the webhook that asked for them, but the next delivery (Stone
+// retries after a second) fetches again, so the webhook scenarios pass
+// within their wait instead of being blocked for a minute.
+func TestWebhooksSurviveAFailedKeysFetch(t *testing.T) {
+	cfg := Defaults()
+	cfg.Out = t.TempDir()
+	cfg.Tags = "@webhooks"
+	ft := &failFirstKeysFetch{}
+	out := &syncBuffer{}
+	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: out, Lookup: noEnv}, Transport: ft})
+	require.NoError(t, err)
+	require.True(t, ft.failed, "the keys were fetched")
+	require.Equal(t, ExitPassed, res.ExitCode, out.String())
+	rejected := 0
+	for _, w := range reportOf(t, res).Webhooks {
+		if w.Outcome == "rejected" && w.Status == http.StatusInternalServerError {
+			rejected++
+		}
+	}
+	assert.Positive(t, rejected, "a webhook was rejected while the keys could not be had")
 }

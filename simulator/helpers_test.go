@@ -20,9 +20,9 @@ import (
 
 // generatedKeys are generated once per test binary: RSA generation dominates the
 // run time under -race otherwise. [0] signs access tokens, [1] is the client,
-// [2] is a stranger's key.
-var generatedKeys = sync.OnceValues(func() ([3]*rsa.PrivateKey, error) {
-	var ks [3]*rsa.PrivateKey
+// [2] is a stranger's key, [3] is Stone's enc key.
+var generatedKeys = sync.OnceValues(func() ([4]*rsa.PrivateKey, error) {
+	var ks [4]*rsa.PrivateKey
 	for i := range ks {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
@@ -33,7 +33,7 @@ var generatedKeys = sync.OnceValues(func() ([3]*rsa.PrivateKey, error) {
 	return ks, nil
 })
 
-func testKeys(t *testing.T) [3]*rsa.PrivateKey {
+func testKeys(t *testing.T) [4]*rsa.PrivateKey {
 	t.Helper()
 	ks, err := generatedKeys()
 	if err != nil {
@@ -90,7 +90,7 @@ type env struct {
 func newEnv(t *testing.T, mods ...func(*Options)) *env {
 	t.Helper()
 	clock := newClock()
-	opts := Options{Now: clock.Now, NewID: counterIDs(), SigningKey: testKeys(t)[0], BaseURL: "http://" + testHost}
+	opts := Options{Now: clock.Now, NewID: counterIDs(), SigningKey: testKeys(t)[0], EncryptionKey: testKeys(t)[3], BaseURL: "http://" + testHost}
 	for _, m := range mods {
 		m(&opts)
 	}
@@ -162,6 +162,7 @@ func (e *env) do(method, path string, body io.Reader, hdr map[string]string) *ht
 	}
 	rec := httptest.NewRecorder()
 	e.sim.ServeHTTP(rec, req)
+	holdToContract(e.t, req, rec)
 	return rec
 }
 

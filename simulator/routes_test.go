@@ -78,6 +78,24 @@ func servedRoutes() []string {
 		"POST /api/v1/payments/{id}/reject",
 		"POST /api/v1/payments/{id}/cancel",
 		"DELETE /api/v1/payments/{id}/cancel",
+		"GET /api/v1/payment_links/{account_id}/config",
+		"POST /api/v1/payment_links/orders",
+		"GET /api/v1/payment_links/{account_id}/orders",
+		"GET /api/v1/payment_links/{account_id}/orders/{order_id}",
+		"PATCH /api/v1/payment_links/orders/{order_id}/closed",
+		"POST /_sim/payment_links/orders/{order_id}/pay",
+		"POST /_sim/payment_links/orders/{order_id}/expire",
+		"POST /api/v1/receipts",
+		"POST /api/v1/exports/receipts",
+		"GET /api/v1/topups/mobile/providers/{cellphone}",
+		"GET /api/v1/topups/{product}/providers",
+		"GET /api/v1/topups/mobile/values/{provider_id}/{cellphone}",
+		"GET /api/v1/topups/{product}/values/{provider_id}",
+		"POST /api/v1/topups/{product}/dry-run",
+		"POST /api/v1/topups/{product}",
+		"POST /api/v1/applications/{app}/signups",
+		"GET /api/v1/applications/{app}/signups/{id}",
+		"POST /_sim/signups/{id}/status",
 		"GET /consentimento",
 		"POST /consentimento",
 		"POST /_sim/owner/consent",
@@ -135,6 +153,8 @@ func fuzzWorld(e *env) map[string]string {
 		"pix_invoices": e.call(http.MethodPost, "/api/v1/pix_payment_invoices",
 			`{"account_id":"`+own+`","key":"`+e.fx.OwnPixKey+`","amount":500}`, 201).str("id"),
 	}
+	ids["signup"] = e.signUp(docsSignUp)
+	ids["order"] = e.call(http.MethodPost, "/api/v1/payment_links/orders", docsOrder(own), 200).str("id")
 	ids["entry"] = e.call(http.MethodGet, "/api/v1/pix/"+own+"/entries", "", http.StatusOK)["data"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }
@@ -146,7 +166,7 @@ func concrete(pattern string, ids map[string]string) string {
 	for _, c := range [][2]string{
 		{"pix_payment_invoices", "pix_invoices"}, {"barcode_payment_invoices", "boletos"}, {"pix_payments", "pix"},
 		{"/_sim/owner/", "internal"}, {"internal_transfers", "internal"}, {"external_transfers", "external"},
-		{"payments", "payments"}, {"entries", "entry"}, {"/accounts/", "third"},
+		{"payments", "payments"}, {"entries", "entry"}, {"/accounts/", "third"}, {"signups", "signup"},
 	} {
 		if strings.Contains(pattern, c[0]) {
 			id = ids[c[1]]
@@ -156,7 +176,7 @@ func concrete(pattern string, ids map[string]string) string {
 	if strings.Contains(pattern, "/clients/") {
 		id = testClientID
 	}
-	return strings.NewReplacer("{id}", id, "{account_id}", ids["own"], "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
+	return strings.NewReplacer("{id}", id, "{order_id}", ids["order"], "{product}", "games", "{app}", "application:"+testClientID, "{account_id}", ids["own"], "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
 }
 
 func bodyRoutes() []string {

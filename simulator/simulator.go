@@ -23,6 +23,11 @@
 //	internal/boleto        boleto issuance
 //	internal/brcode        BR Codes (EMV payloads)
 //	internal/pix           PIX keys, payments, charges, inbound payments and refunds
+//	internal/paymentlink   payment links: checkout orders, their lifecycle and order_* webhooks
+//	internal/pdf           the PDF documents (boletos, receipts)
+//	internal/receipt       receipts (comprovantes) of transfers, payments, statements and PIX, as PDFs
+//	internal/signup        account opening: the JWE request, its analysis and the sign_up_* webhooks
+//	internal/topup         top-ups: providers, values, dry run, execution behind the PIN challenge
 //	internal/webhooks      webhook sealing, delivery, retries and inspection
 //	internal/faults        injected faults
 //
@@ -56,8 +61,12 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/keycloak"
 	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
 	"github.com/openbank-homolog/homolog/simulator/internal/payment"
+	"github.com/openbank-homolog/homolog/simulator/internal/paymentlink"
 	"github.com/openbank-homolog/homolog/simulator/internal/pix"
+	"github.com/openbank-homolog/homolog/simulator/internal/receipt"
+	"github.com/openbank-homolog/homolog/simulator/internal/signup"
 	"github.com/openbank-homolog/homolog/simulator/internal/ted"
+	"github.com/openbank-homolog/homolog/simulator/internal/topup"
 	"github.com/openbank-homolog/homolog/simulator/internal/transfer"
 	"github.com/openbank-homolog/homolog/simulator/internal/webhooks"
 )
@@ -70,10 +79,14 @@ const (
 
 // Options configures a Simulator. The zero value is usable.
 type Options struct {
-	Now         func() time.Time // nil → time.Now; ALL time reads go through it (tests inject a fake clock)
-	NewID       func() string    // nil → uuid.NewString; used for every generated id
-	SigningKey  *rsa.PrivateKey  // signs access tokens; nil → generate RSA 2048 at New
-	FinishAfter time.Duration    // delay of every asynchronous step (APPROVED→FINISHED, CONFIRMED→MONEY_RESERVED→SETTLED, boleto CREATED→REGISTERED, ...); 0 → 100ms; negative → immediately
+	Now        func() time.Time // nil → time.Now; ALL time reads go through it (tests inject a fake clock)
+	NewID      func() string    // nil → uuid.NewString; used for every generated id
+	SigningKey *rsa.PrivateKey  // signs access tokens; nil → generate RSA 2048 at New
+	// EncryptionKey is Stone's "enc" key (discovery keys; it opens top-up
+	// challenge solutions and account-opening requests); nil → generated
+	// on first use.
+	EncryptionKey *rsa.PrivateKey
+	FinishAfter   time.Duration // delay of every asynchronous step (APPROVED→FINISHED, CONFIRMED→MONEY_RESERVED→SETTLED, boleto CREATED→REGISTERED, ...); 0 → 100ms; negative → immediately
 	// ApprovalExpiry is how long a cash-out created on a consented account
 	// waits in CREATED for its owner before it EXPIRES (a scheduled one also
 	// expires at the end of its scheduled day); 0 → 24h.
@@ -93,13 +106,13 @@ type Options struct {
 	// Start runs, so a body that trickles in cannot hold a connection;
 	// 0 → 30 s. IdleTimeout closes a keep-alive connection left idle; 0 → 2 min.
 	ReadTimeout, IdleTimeout time.Duration
-
-	// EncryptionKey is the "enc" key published at /api/v1/discovery/keys;
-	// nil → generate RSA 2048 on the first request for the keys. A runner
-	// that made its keys ahead of time passes it, so that no request waits
-	// for a key generation.
-	EncryptionKey *rsa.PrivateKey
+	// PIN is the account owners' PIN that top-up challenges expect
+	// (stone-api-families.md §3.6); "" → "1234".
+	PIN string
 }
+
+// DefaultPIN is the account owners' PIN when Options.PIN is "".
+const DefaultPIN = topup.DefaultPIN
 
 // Faults configures failures injected before a request is routed (see
 // internal/faults for the fields); the zero value injects nothing.
@@ -137,6 +150,10 @@ type Simulator struct {
 	boletos   *boleto.Issuer
 	payments  *payment.Payments
 	pix       *pix.Pix
+	links     *paymentlink.Links
+	receipts  *receipt.Receipts
+	topups    *topup.TopUps
+	signups   *signup.SignUps
 	consent   *consent.Site
 	hooks     *webhooks.Hooks
 	faults    *faults.Injector
@@ -209,11 +226,20 @@ func New(opts Options) (*Simulator, error) {
 	if s.pix, err = pix.New(pix.Options{Book: s.book, Ops: s.ops, Idempotency: idem, Institutions: s.dir}); err != nil {
 		return nil, err
 	}
+	if s.links, err = paymentlink.New(paymentlink.Options{Book: s.book, Idempotency: idem}); err != nil {
+		return nil, err
+	}
+	s.receipts = receipt.New(receipt.Options{Book: s.book, Idempotency: idem, Ops: s.ops, Pix: s.pix.Resource})
 	if s.consent, err = consent.New(consent.Options{Book: s.book, Logf: opts.Logf}); err != nil {
 		return nil, err
 	}
 	s.hooks = webhooks.New(webhooks.Options{Book: s.book, Key: s.key, Kid: s.keycloak.Kid(), HTTPClient: opts.HTTPClient, Logf: opts.Logf,
 		EncKey: opts.EncryptionKey})
+	if s.topups, err = topup.New(topup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt,
+		ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey, PIN: opts.PIN}); err != nil {
+		return nil, err
+	}
+	s.signups = signup.New(signup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt, ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey})
 
 	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)
@@ -225,6 +251,10 @@ func New(opts Options) (*Simulator, error) {
 	s.payments.Routes(m)
 	s.boletos.Routes(m)
 	s.pix.Routes(m)
+	s.links.Routes(m)
+	s.receipts.Routes(m)
+	s.topups.Routes(m)
+	s.signups.Routes(m)
 	s.ops.Routes(m) // after every family registered its kind
 	s.consent.Routes(m)
 	s.hooks.Routes(m)

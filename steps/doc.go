@@ -107,7 +107,7 @@
 //	the application reads its boleto limits                                                                                     action
 //	the limits give a minimum and a maximum amount in centavos                                                                  check
 //	the application receives webhooks                                                                                           ensure
-//	a webhook "X" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account)                                   check
+//	a webhook "X" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account|payment link|sign-up)              check
 //	Stone lists the webhook among those sent to the application                                                                 check
 //	the partner's webhook receiver is configured                                                                                ensure
 //	homolog delivers one webhook of each type this run received to the partner's receiver (as Stone does|signed by a key that is not Stone's|encrypted for a key that is not the partner's|as a body that is not a Stone delivery)  action (waits for the scenarios before it)
@@ -116,4 +116,31 @@
 //	the partner's receiver refuses each of them                                                                                 check
 //	the request is refused with status N                                                                                        check
 //	the request is refused with status N and error "X"                                                                          check
+//	the application reads its payment link configuration                                                                        action
+//	the configuration gives the limits of an order in centavos                                                                  check
+//	the application creates a payment link of N centavos                                                                        action
+//	the payment link is created "X" with a checkout page for the payer                                                          check
+//	the payment link is listed among the account's orders                                                                       check (of the call)
+//	the application cancels the payment link                                                                                    action
+//	the payer pays the payment link                                                                                             action (simulator)
+//	the payment link's checkout expires                                                                                         action (simulator)
+//	the payment link has status "X" and is (closed|not closed)                                                                  check
+//	the application asks for the receipt of the transfer                                                                        action
+//	the application asks for the receipt of the PIX payment                                                                     action
+//	the application asks for a receipt of its account's statement for the last N days                                           action
+//	the application downloads the boleto's PDF                                                                                  action
+//	the document is a PDF that opens and shows what it is about                                                                 check
+//	the application lists the (games|digital-content|tv|transport) top-up providers                                             action
+//	the application looks up the mobile operator of the phone number in the docs                                                action
+//	the providers are listed with numeric ids                                                                                   check
+//	the application dry-runs a (mobile|games|digital-content|tv|transport) top-up from provider "X"                             action
+//	the top-up dry run is accepted, echoing the request                                                                         check
+//	the application tops up (mobile|games|digital-content|tv|transport) from provider "X" answering the owner's PIN challenge    action
+//	the application tops up games from provider "X" answering the challenge with a wrong PIN                                    action
+//	Stone asked for the owner's PIN before executing it                                                                         check
+//	the top-up is executed with a receipt and (a PIN code|an empty PIN code|no PIN code)                                        check
+//	the application requests a new payment account for a person                                                                 action
+//	Stone accepts the account opening request, sent encrypted to its key                                                        check
+//	Stone's analysis moves the account opening to "X"                                                                           action (simulator)
+//	the account opening has status "X"                                                                                          check
 package steps

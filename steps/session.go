@@ -39,6 +39,11 @@ type Fixtures struct {
 	StaticBRCode   string     // a static BR Code to read and pay
 	PayableBarcode string     // a boleto that can be paid
 	PaidBarcode    string     // a boleto that was already paid
+	// PIN is the account owner's PIN that top-up challenges ask for. It
+	// is a secret: read from the environment variable fixtures.pin_env
+	// names (or the simulator's setting), never written anywhere.
+	PIN   string
+	NoPIN string // why there is no PIN, for the blocked report
 }
 
 // TEDTarget is a bank account at another institution.

@@ -11,7 +11,7 @@ import (
 func webhookSteps() []Definition {
 	return []Definition{
 		step(kindEnsure, `^the application receives webhooks$`, func(w *World) any { return w.receivesWebhooks }),
-		step(kindCheck, `^a webhook "([^"]*)" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account)$`, func(w *World) any { return w.webhookArrives }),
+		step(kindCheck, `^a webhook "([^"]*)" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account|payment link|sign-up)$`, func(w *World) any { return w.webhookArrives }),
 		step(kindCheck, `^Stone lists the webhook among those sent to the application$`, func(w *World) any { return w.webhookListed }),
 	}
 }
@@ -91,6 +91,12 @@ func (w *World) subjectID(what string) (string, error) {
 		}
 	case "consented account":
 		id = w.accountID
+	case "payment link":
+		if w.order != nil {
+			id = w.order.ID
+		}
+	case "sign-up":
+		id = w.signUpID
 	}
 	if id == "" {
 		return "", fmt.Errorf("no %s in this scenario to expect a webhook for", what)

@@ -71,6 +71,18 @@ type World struct {
 
 	webhook *check.Record
 	partner []partnerSent // the last batch of deliveries to the partner's receiver
+
+	linkConfigRecs []check.Record
+	order          *stone.Order
+	orderRecs      []check.Record
+
+	signUpID   string
+	signUpRecs []check.Record
+
+	docRecs  []check.Record // a receipt or a boleto's PDF
+	docShows string         // what it must show
+
+	topUpRecs []check.Record
 }
 
 // call runs f, an API call, with a tape in its context and returns the

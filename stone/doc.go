@@ -72,5 +72,19 @@
 //	| Webhooks (§7) | DiscoveryKeys, WebhookKeys | GET /discovery/keys |
 //	| | WebhookReceiver (http.Handler), DecodeWebhook | POST {partner webhook URI} (Stone → partner) |
 //	| | ApplicationWebhooks | GET /applications/application:{client_id}/webhooks |
+//	| Payment links (families §1) | PaymentLinkConfig | GET /payment_links/{account_id}/config |
+//	| | CreateOrder | POST /payment_links/orders |
+//	| | Orders, Order | GET /payment_links/{account_id}/orders[/{order_id}] |
+//	| | CancelOrder | PATCH /payment_links/orders/{order_id}/closed |
+//	| Receipts (families §2) | Receipt | POST /receipts |
+//	| | PixReceipt | POST /exports/receipts |
+//	| Top-ups (families §3) | MobileTopUpProviders | GET /topups/mobile/providers/{cellphone} |
+//	| | TopUpProviders | GET /topups/{product}/providers |
+//	| | TopUpValues | GET /topups/{product}/values/{provider_id}[/{cellphone}] |
+//	| | DryRunTopUp | POST /topups/{product}/dry-run |
+//	| | ExecuteTopUp, TopUpWithPIN | POST /topups/{product} (x-stone-challenge-solution) |
+//	| Challenges (families §3.6) | (*Error).Challenge, SolveChallenge, EncryptToStone | JWE to the "enc" key of GET /discovery/keys |
+//	| Account opening (families §4) | CreateSignUp | POST /applications/application:{client_id}/signups {"jwe"} |
+//	| | SignUp | GET /applications/{client_id}/signups/{id} |
 //	| Errors (§6, §5.10) | *Error: Details, Paths, RetryAfter | every non-2xx answer |
 package stone

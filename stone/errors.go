@@ -21,6 +21,10 @@ type Error struct {
 	Method    string          // what was called
 	Path      string          // path without query
 
+	// challenge is the body's challenge member, when Stone asks for one
+	// (srn:error:challenge_required); see Challenge.
+	challenge json.RawMessage
+
 	// What RetryAfter needs: the raw Retry-After and Date headers, and the
 	// injected clock's time when the answer arrived.
 	retryAfter string
@@ -68,6 +72,9 @@ func newAPIError(status int, h http.Header, method, path string, body []byte) *E
 	}
 	if raw, ok := obj["type"]; ok {
 		_ = json.Unmarshal(raw, &e.Type) // a non-string type is left empty
+	}
+	if raw, ok := obj["challenge"]; ok && !isNull(raw) {
+		e.challenge = compact(raw)
 	}
 	details := map[string]json.RawMessage{}
 	var only json.RawMessage

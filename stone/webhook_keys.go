@@ -16,8 +16,9 @@ import (
 const minStoneKeyBits = 2048
 
 const (
-	defaultMinRefetch = time.Minute
-	defaultKeysMaxAge = time.Hour
+	defaultRetryInterval    = time.Second
+	defaultMaxRetryInterval = time.Minute
+	defaultKeysMaxAge       = time.Hour
 )
 
 // ErrUnknownKeyID reports a JWS kid that Stone's JWKS does not hold as a
@@ -90,10 +91,16 @@ type WebhookKeySource interface {
 
 // WebhookKeysOptions tunes the cache of Stone's signing keys.
 type WebhookKeysOptions struct {
-	// MinRefetchInterval spaces fetches: an unknown kid (or a failed fetch)
-	// triggers a new fetch only this long after the previous attempt, so a
-	// flood of forged kids cannot make the receiver hammer Stone. 0 → 1 min.
-	MinRefetchInterval time.Duration
+	// RetryInterval is the wait before the next fetch after a fetch that
+	// failed, or that did not hold an unknown kid. It doubles with each
+	// such fetch, up to MaxRetryInterval, and a fetch that serves resets
+	// it: one failed fetch delays webhooks by a second, not by a minute
+	// (Stone retries a rejected webhook after 1 s, 2 s, 4 s…). 0 → 1 s.
+	RetryInterval time.Duration
+	// MaxRetryInterval caps the wait, so a flood of forged kids or an
+	// outage of Stone's keys endpoint cannot make the receiver hammer
+	// Stone, and a recovery is seen within it. 0 → 1 min.
+	MaxRetryInterval time.Duration
 	// MaxAge refetches a set older than this on next use, so a key Stone
 	// withdrew stops being trusted. 0 → 1 h.
 	MaxAge time.Duration
@@ -101,35 +108,48 @@ type WebhookKeysOptions struct {
 
 // WebhookKeys is a WebhookKeySource that fetches Stone's JWKS through the
 // client, caches the RSA "sig" keys by kid, and refetches on an unknown kid
-// at most once per MinRefetchInterval. Safe for concurrent use.
+// or after a failed fetch with a bounded backoff. Safe for concurrent use.
 type WebhookKeys struct {
-	fetch      func(context.Context) (*JSONWebKeySet, error)
-	now        func() time.Time
-	minRefetch time.Duration
-	maxAge     time.Duration
+	fetch     func(context.Context) (*JSONWebKeySet, error)
+	now       func() time.Time
+	firstWait time.Duration
+	maxWait   time.Duration
+	maxAge    time.Duration
 
 	sem       chan struct{} // one fetch at a time; waiting honours ctx
 	keys      map[string]*rsa.PublicKey
-	fetchedAt time.Time // last successful fetch
-	attemptAt time.Time // last fetch attempt, successful or not
+	fetchedAt time.Time     // last successful fetch
+	attemptAt time.Time     // last fetch attempt, successful or not
+	wait      time.Duration // how long after attemptAt the next fetch may be made
 	lastErr   error
 }
 
 // WebhookKeys returns a key source fetching Stone's keys with this client
 // and its injected clock.
 func (c *Client) WebhookKeys(opts WebhookKeysOptions) (*WebhookKeys, error) {
-	if opts.MinRefetchInterval < 0 || opts.MaxAge < 0 {
-		return nil, fmt.Errorf("stone: webhook keys: MinRefetchInterval and MaxAge must not be negative")
+	if opts.RetryInterval < 0 || opts.MaxRetryInterval < 0 || opts.MaxAge < 0 {
+		return nil, fmt.Errorf("stone: webhook keys: RetryInterval, MaxRetryInterval and MaxAge must not be negative")
 	}
-	k := &WebhookKeys{fetch: c.DiscoveryKeys, now: c.now, minRefetch: opts.MinRefetchInterval, maxAge: opts.MaxAge,
-		sem: make(chan struct{}, 1)}
-	if k.minRefetch == 0 {
-		k.minRefetch = defaultMinRefetch
+	k := &WebhookKeys{fetch: c.DiscoveryKeys, now: c.now, firstWait: opts.RetryInterval, maxWait: opts.MaxRetryInterval,
+		maxAge: opts.MaxAge, sem: make(chan struct{}, 1)}
+	if k.firstWait == 0 {
+		k.firstWait = defaultRetryInterval
+	}
+	if k.maxWait == 0 {
+		k.maxWait = defaultMaxRetryInterval
+	}
+	if k.maxWait < k.firstWait {
+		k.maxWait = k.firstWait
 	}
 	if k.maxAge == 0 {
 		k.maxAge = defaultKeysMaxAge
 	}
 	return k, nil
+}
+
+// backOff doubles the wait after a fetch that did not serve, within bounds.
+func (k *WebhookKeys) backOff() {
+	k.wait = min(max(2*k.wait, k.firstWait), k.maxWait)
 }
 
 // SigningKey implements WebhookKeySource.
@@ -142,7 +162,7 @@ func (k *WebhookKeys) SigningKey(ctx context.Context, kid string) (*rsa.PublicKe
 	defer func() { <-k.sem }()
 
 	now := k.now()
-	mayFetch := k.attemptAt.IsZero() || now.Sub(k.attemptAt) >= k.minRefetch
+	mayFetch := k.attemptAt.IsZero() || now.Sub(k.attemptAt) >= k.wait
 	fetched := false
 	if k.keys == nil || now.Sub(k.fetchedAt) >= k.maxAge {
 		switch {
@@ -167,6 +187,7 @@ func (k *WebhookKeys) SigningKey(ctx context.Context, kid string) (*rsa.PublicKe
 		if pub, ok := k.keys[kid]; ok {
 			return pub, nil
 		}
+		k.backOff() // the fetch did not help: ask again later, and less often
 	}
 	return nil, fmt.Errorf("%w %q", ErrUnknownKeyID, kid)
 }
@@ -177,6 +198,7 @@ func (k *WebhookKeys) refresh(ctx context.Context, now time.Time) error {
 	set, err := k.fetch(ctx)
 	if err != nil {
 		k.lastErr = err
+		k.backOff()
 		return fmt.Errorf("stone: webhook keys: %w", err)
 	}
 	keys := map[string]*rsa.PublicKey{}
@@ -193,6 +215,6 @@ func (k *WebhookKeys) refresh(ctx context.Context, now time.Time) error {
 			keys[jk.KeyID] = pub
 		}
 	}
-	k.keys, k.fetchedAt, k.lastErr = keys, now, nil
+	k.keys, k.fetchedAt, k.lastErr, k.wait = keys, now, nil, k.firstWait
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +171,90 @@ func TestJWKSParsing(t *testing.T) {
 	k := mustKeys(t, e.client)
 	if _, err := k.SigningKey(ctx(t), "nope"); !errors.Is(err, ErrUnknownKeyID) {
 		t.Errorf("unknown kid err = %v", err)
+	}
+}
+
+// TestWebhookKeysBackoff: one failed fetch of Stone's keys must not block
+// webhooks for the whole refetch interval (60 s, longer than a step waits):
+// the next fetch is allowed a second later, then after 2, 4, 8… seconds,
+// never more often, and never more than a minute apart.
+func TestWebhookKeysBackoff(t *testing.T) {
+	e := newWebhookEnv(t)
+	e.mu.Lock()
+	e.jwksFail = true
+	e.mu.Unlock()
+	msg := e.seal(finishedClaims("a"), seal{})
+	if w := e.deliver(msg, "a", testEvent); w.Code != http.StatusInternalServerError {
+		t.Fatalf("JWKS down: %d %s, want 500 so Stone retries", w.Code, w.Body)
+	}
+	e.mu.Lock()
+	e.jwksFail = false
+	e.mu.Unlock()
+	e.fs.clock.Advance(time.Second)
+	if w := e.deliver(msg, "a", testEvent); w.Code != http.StatusOK {
+		t.Fatalf("JWKS back a second later: %d %s, want 200", w.Code, w.Body)
+	}
+	if fetches, handled := e.counts(); fetches != 2 || handled != 1 {
+		t.Errorf("fetches %d handled %d, want 2 and 1", fetches, handled)
+	}
+
+	// Down for good: deliveries every second, fetches spaced 1, 2, 4… s
+	// apart, capped at the refetch interval.
+	d := newWebhookEnv(t)
+	d.mu.Lock()
+	d.jwksFail = true
+	d.mu.Unlock()
+	var at []int
+	for s := 0; s <= 250; s++ {
+		before, _ := d.counts()
+		id := "down-" + strconv.Itoa(s)
+		_ = d.deliver(d.seal(finishedClaims(id), seal{}), id, testEvent)
+		if after, _ := d.counts(); after > before {
+			at = append(at, s)
+		}
+		d.fs.clock.Advance(time.Second)
+	}
+	var gaps []int
+	for i := 1; i < len(at); i++ {
+		gaps = append(gaps, at[i]-at[i-1])
+	}
+	want := []int{1, 2, 4, 8, 16, 32, 60, 60, 60}
+	if !slices.Equal(gaps, want) {
+		t.Errorf("gaps between fetches %v, want %v", gaps, want)
+	}
+}
+
+// TestWebhookUnknownKidBackoff: an unknown kid refetches after a second
+// (Stone may just have rotated), then ever less often while it stays
+// unknown; a kid found resets the wait.
+func TestWebhookUnknownKidBackoff(t *testing.T) {
+	e := newWebhookEnv(t)
+	if w := e.deliver(e.seal(finishedClaims("ok"), seal{}), "ok", testEvent); w.Code != 200 {
+		t.Fatalf("first: %d", w.Code)
+	}
+	next := genKey(t)
+	old := e.stone
+	rotated := e.seal(finishedClaims("new"), seal{sigKey: next, kid: "stone-sig-2"})
+	e.fs.clock.Advance(time.Second)
+	if w := e.deliver(rotated, "new", testEvent); w.Code != 400 {
+		t.Fatalf("kid not yet published: %d", w.Code)
+	}
+	// Stone publishes the new key; 1 s later is too soon (the wait doubled
+	// to 2 s after the unfruitful refetch), 2 s later it is fetched.
+	e.mu.Lock()
+	e.jwks = func() string {
+		return jwksJSON(t, jwkEntry{stoneKid, "sig", &old.PublicKey}, jwkEntry{"stone-sig-2", "sig", &next.PublicKey})
+	}
+	e.mu.Unlock()
+	e.fs.clock.Advance(time.Second)
+	if w := e.deliver(rotated, "new", testEvent); w.Code != 400 {
+		t.Errorf("within the doubled wait: %d", w.Code)
+	}
+	e.fs.clock.Advance(time.Second)
+	if w := e.deliver(rotated, "new", testEvent); w.Code != 200 {
+		t.Errorf("after the doubled wait the new kid is fetched: %d %s", w.Code, w.Body)
+	}
+	if fetches, handled := e.counts(); fetches != 3 || handled != 2 {
+		t.Errorf("fetches %d handled %d, want 3 and 2", fetches, handled)
 	}
 }

@@ -45,7 +45,7 @@ asks partners never to send it by e-mail). It expires after --ttl (at most 2h).`
 			if cfg.Client.RedirectURI == "" {
 				return &runner.ConfigError{File: cfg.Source, Field: "client.redirect_uri", Err: errors.New("required: the redirect URI registered with Stone")}
 			}
-			key, err := runner.LoadKey(cfg, runner.Env{Lookup: s.lookup})
+			key, err := runner.LoadKey(cfg, runner.Env{Lookup: s.lookup, Stderr: s.err})
 			if err != nil {
 				return err
 			}

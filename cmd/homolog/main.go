@@ -21,8 +21,19 @@ import (
 	"github.com/openbank-homolog/homolog/runner"
 )
 
+// stopSignals end a run the way Ctrl-C does: the bundle is sealed, marked
+// incomplete, exit 3. SIGHUP is what closing the terminal or losing the SSH
+// session sends; its default action would kill the run with no manifest.
+func stopSignals() []os.Signal {
+	return []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// With the terminal gone, a pipe behind stdout (homolog run | tee log)
+	// may close too: writes then fail with EPIPE instead of SIGPIPE killing
+	// the process before it has sealed its bundle.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals()...)
 	go func() {
 		// The first Ctrl-C asks the run to stop and seal its bundle as
 		// incomplete; restoring the default handler lets a second one

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v4"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -71,6 +72,10 @@ func (o *outsider) send(req *http.Request) (int, map[string]any) {
 	data, _ := io.ReadAll(resp.Body)
 	assert.NotEmpty(o.t, resp.Header.Get("x-request-id"), "%s %s: every answer carries x-request-id", req.Method, req.URL.Path)
 	var out map[string]any
+	if resp.Header.Get("Content-Type") == "application/pdf" {
+		// A document (receipt, boleto): what a partner would save to a file.
+		return resp.StatusCode, map[string]any{"pdf": string(data)}
+	}
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := json.Unmarshal(data, &out); err != nil {
 			var arr []any
@@ -218,6 +223,43 @@ func TestOutsideClient(t *testing.T) {
 			assert.Regexp(t, `^srn:error:`, b["type"])
 		}},
 		{"§6 unknown route", "GET", "/api/v1/nope", "", nil, 404, nil},
+		{"families §1.3 payment link config", "GET", "/api/v1/payment_links/" + own + "/config", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.EqualValues(t, 100, b["min_amount"])
+			assert.Equal(t, "checkout", b["payment_method"])
+		}},
+		{"families §1.2 payment link, the page's body", "POST", "/api/v1/payment_links/orders",
+			`{"account_id":"` + own + `","items":[{"amount":3000,"description":"Camiseta","quantity":1}],"customer":{"name":"Maria"},"closed":true,
+			"payments":[{"amount":3000,"payment_method":"checkout","checkout":{"expires_in":10080,"accepted_payment_methods":["credit_card"],
+			"accepted_multi_payment_methods":[],"success_url":"https://sandbox-link.openbank.stone.com.br/sucesso",
+			"credit_card":{"capture":true,"installments":[{"number":1,"total":1000}]}}}]}`, nil, 200, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "pending", b["status"])
+				assert.Equal(t, false, b["closed"])
+				assert.Regexp(t, `^or_`, b["id"])
+				assert.Regexp(t, `^https://.*/chk_`, b["checkouts"].([]any)[0].(map[string]any)["payment_url"])
+			}},
+		{"families §2 statement receipt, a PDF", "POST", "/api/v1/receipts",
+			`{"resource_type":"statement","resource_id":"` + own + `"}`, []string{"x-stone-idempotency-key", "outsider-8"}, 200, func(t *testing.T, b map[string]any) {
+				assert.Regexp(t, `^%PDF-1\.\d`, b["pdf"])
+				assert.Regexp(t, `startxref\s+\d+\s+%%EOF\s*$`, b["pdf"])
+			}},
+		{"families §2 a receipt for nothing", "POST", "/api/v1/exports/receipts",
+			`{"resource_type":"pix_payment","resource_id":"` + uuid.NewString() + `"}`, []string{"x-stone-idempotency-key", "outsider-9"}, 404, func(t *testing.T, b map[string]any) {
+				assert.Equal(t, "srn:error:not_found", b["type"])
+			}},
+		{"families §3.1 games providers", "GET", "/api/v1/topups/games/providers", "", []string{"x-stone-idempotency-key", "outsider-10"}, 200, func(t *testing.T, b map[string]any) {
+			assert.NotEmpty(t, b["providers"])
+		}},
+		{"families §3.2 tv dry run, amount 0", "POST", "/api/v1/topups/tv/dry-run",
+			`{"account_id":"` + own + `","amount":0,"client_code":"123456","provider_id":"2126"}`, nil, 202, func(t *testing.T, b map[string]any) {
+				assert.EqualValues(t, 10900, b["amount"])
+			}},
+		{"families §3.5 amount ≤ 0", "POST", "/api/v1/topups/games/dry-run", `{"account_id":"` + own + `","amount":0,"provider_id":"2151"}`, nil, 400, func(t *testing.T, b map[string]any) {
+			assert.Equal(t, "srn:error:invalid_amount", b["type"])
+			assert.Equal(t, "Given amount is less than or equal to zero", b["title"])
+		}},
+		{"families §1.1 payment links list", "GET", "/api/v1/payment_links/" + own + "/orders", "", nil, 200, func(t *testing.T, b map[string]any) {
+			assert.EqualValues(t, 1, b["paging"].(map[string]any)["total"])
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -229,6 +271,55 @@ func TestOutsideClient(t *testing.T) {
 			}
 		})
 	}
+	t.Run("families §3.6 the PIN challenge, as the fluxo-challenge page tells it", func(t *testing.T) {
+		o.t = t
+		body := `{"account_id":"` + own + `","amount":3000,"provider_id":"2147"}`
+		status, ch := o.call("POST", "/api/v1/topups/games", body, "x-stone-idempotency-key", "outsider-11")
+		require.Equal(t, 403, status, "%v", ch)
+		require.Equal(t, "srn:error:challenge_required", ch["type"])
+		challenge := ch["challenge"].(map[string]any)
+		assert.Equal(t, []any{"pin"}, challenge["required_types"])
+		solution := o.sealToStone(map[string]any{"challenge_id": challenge["id"], "pin": "1234"})
+		status, done := o.call("POST", "/api/v1/topups/games", body, "x-stone-idempotency-key", "outsider-11", "x-stone-challenge-solution", solution)
+		require.Equal(t, 200, status, "%v", done)
+		assert.NotEmpty(t, done["receipt"])
+		assert.NotEmpty(t, done["pin"])
+	})
+	t.Run("families §4 account opening, the signup.py way", func(t *testing.T) {
+		o.t = t
+		jwe := o.sealToStone(map[string]any{"user": map[string]any{"document": "52998224725", "document_type": "cpf",
+			"full_name": "Maria da Silva", "email": "maria@example.com"}})
+		status, created := o.call("POST", "/api/v1/applications/application:"+o.clientID+"/signups", `{"jwe":"`+jwe+`"}`,
+			"x-stone-idempotency-key", "outsider-12")
+		require.Equal(t, 202, status, "%v", created)
+		status, got := o.call("GET", "/api/v1/applications/"+o.clientID+"/signups/"+created["id"].(string), "")
+		require.Equal(t, 200, status, "%v", got)
+		assert.Equal(t, "created", got["status"])
+	})
+}
+
+// sealToStone encrypts v to the "enc" key of /api/v1/discovery/keys the
+// way Stone's Python example does (RSA-OAEP-256, A256GCM, kid).
+func (o *outsider) sealToStone(v any) string {
+	_, keys := o.call("GET", "/api/v1/discovery/keys", "")
+	raw, _ := json.Marshal(keys)
+	var set jose.JSONWebKeySet
+	require.NoError(o.t, json.Unmarshal(raw, &set))
+	for _, k := range set.Keys {
+		if k.Use != "enc" {
+			continue
+		}
+		enc, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.RSA_OAEP_256, Key: k.Key, KeyID: k.KeyID}, nil)
+		require.NoError(o.t, err)
+		plain, _ := json.Marshal(v)
+		obj, err := enc.Encrypt(plain)
+		require.NoError(o.t, err)
+		out, err := obj.CompactSerialize()
+		require.NoError(o.t, err)
+		return out
+	}
+	o.t.Fatal("no enc key at /api/v1/discovery/keys")
+	return ""
 }
 
 // TestSimulateFaultFlags: the fault flags reach the simulator, and its

@@ -73,7 +73,7 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 			}
 			opts := runner.Options{
 				Config:  cfg,
-				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in, Interactive: s.interactive},
+				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in, Stderr: s.err, Interactive: s.interactive},
 				Version: version(),
 				Keys:    s.keys,
 			}

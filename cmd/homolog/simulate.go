@@ -20,10 +20,10 @@ import (
 
 func newSimulateCmd(s streams) *cobra.Command {
 	var (
-		addr, redirect, webhookURL, baseURL, stoneKeyPath string
-		clients                                           []string
-		faults                                            simulator.Faults
-		noControls                                        bool
+		addr, redirect, webhookURL, baseURL, stoneKeyPath, pin string
+		clients                                                []string
+		faults                                                 simulator.Faults
+		noControls                                             bool
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate",
@@ -61,7 +61,7 @@ verifies the deliveries of homolog webhooks send.`,
 					return &runner.ConfigError{File: "flag", Field: "--webhook-url", Err: err}
 				}
 			}
-			opts := simulator.Options{Faults: faults, BaseURL: baseURL, NoControls: noControls}
+			opts := simulator.Options{Faults: faults, BaseURL: baseURL, NoControls: noControls, PIN: pin}
 			if stoneKeyPath != "" {
 				data, err := os.ReadFile(stoneKeyPath)
 				if err != nil {
@@ -109,7 +109,7 @@ verifies the deliveries of homolog webhooks send.`,
 				fmt.Fprintf(s.err, "client %s:\n", fx.ClientID)
 				_ = enc.Encode(fx)
 				if block, err := runner.FixturesYAML(fx); err == nil {
-					fmt.Fprintf(s.err, "# for a sandbox plan pointed at this simulator (target: sandbox, client.id: %s,\n# endpoints: {auth_url, api_url, site_url}: %s), paste into scenarios.yaml:\n%s", fx.ClientID, sim.URL(), block)
+					fmt.Fprintf(s.err, "# for a sandbox plan pointed at this simulator (target: sandbox, client.id: %s,\n# endpoints: {auth_url, api_url, site_url}: %s), paste into scenarios.yaml\n# and export HOMOLOG_PIN with the owners' PIN (--pin):\n%s", fx.ClientID, sim.URL(), block)
 				}
 			}
 			if len(registered) == 0 {
@@ -122,6 +122,7 @@ verifies the deliveries of homolog webhooks send.`,
 	f := cmd.Flags()
 	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (HOST:PORT; port 0 picks a free one); a non-loopback address gets a warning")
 	f.StringVar(&baseURL, "base-url", "", "URL clients reach the simulator at, when not --addr (a proxy, a container); its realm is an accepted assertion audience")
+	f.StringVar(&pin, "pin", simulator.DefaultPIN, "the account owners' PIN that top-up challenges expect")
 	f.BoolVar(&noControls, "no-controls", false, "leave out the /_sim/ test controls (they answer 404)")
 	f.StringArrayVar(&clients, "client", nil, "register a client: CLIENT_ID=PUBLIC_KEY.pem (repeatable)")
 	f.StringVar(&redirect, "redirect-uri", "", "consent redirect URI registered for every client (default https://partner.example/consent/callback)")

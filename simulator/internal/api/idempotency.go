@@ -33,6 +33,8 @@ type idemEntry struct {
 	inFlight    bool
 	status      int
 	body        []byte
+	contentType string
+	filename    string
 }
 
 // NewIdempotency returns an empty key store.
@@ -84,7 +86,7 @@ func (id *Idempotency) Wrap(next Handler) Handler {
 		case e.inFlight:
 			early = Ptr(Err(http.StatusLocked, "locked"))
 		default:
-			early = &Reply{Status: e.status, Body: e.body}
+			early = &Reply{Status: e.status, Body: e.body, ContentType: e.contentType, Filename: e.filename}
 		}
 		id.mu.Unlock()
 		if early != nil {
@@ -99,6 +101,11 @@ func (id *Idempotency) Wrap(next Handler) Handler {
 			id.mu.Lock()
 			if completed && rec.status/100 == 2 {
 				e.inFlight, e.status, e.body = false, rec.status, rec.body.Bytes()
+				// A document replays as the document it was, not as JSON.
+				e.contentType = rec.header.Get("Content-Type")
+				if _, file, ok := strings.Cut(rec.header.Get("Content-Disposition"), `filename="`); ok {
+					e.filename = strings.TrimSuffix(file, `"`)
+				}
 			} else {
 				delete(id.entries, scope)
 			}

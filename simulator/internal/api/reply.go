@@ -15,6 +15,11 @@ import (
 type Reply struct {
 	Status int
 	Body   []byte
+	// ContentType is the body's media type; "" is application/json. A
+	// document (a receipt, a boleto) is application/pdf, shown inline
+	// under Filename.
+	ContentType string
+	Filename    string
 }
 
 // JSON marshals v as the body of a reply with status.
@@ -23,9 +28,15 @@ func JSON(status int, v any) Reply {
 	if err != nil {
 		// Only simulator-built values reach here; this is a simulator bug, but
 		// it still answers JSON rather than breaking the connection.
-		return Reply{http.StatusInternalServerError, []byte(`{"type":"srn:error:internal"}`)}
+		return Reply{Status: http.StatusInternalServerError, Body: []byte(`{"type":"srn:error:internal"}`)}
 	}
-	return Reply{status, b}
+	return Reply{Status: status, Body: b}
+}
+
+// Document is a 200 answer carrying a file, such as a PDF, shown inline
+// under filename.
+func Document(contentType, filename string, body []byte) Reply {
+	return Reply{Status: http.StatusOK, Body: body, ContentType: contentType, Filename: filename}
 }
 
 // NoContent is 204 without a body.
@@ -37,7 +48,14 @@ func (rp Reply) Write(w http.ResponseWriter) {
 		w.WriteHeader(rp.Status)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	ct := rp.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	if rp.Filename != "" {
+		w.Header().Set("Content-Disposition", `inline; filename="`+rp.Filename+`"`)
+	}
+	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(rp.Status)
 	_, _ = w.Write(rp.Body)
 }

@@ -279,3 +279,14 @@ func (g *Registry) ScheduledFrom(accountID string) int64 {
 	}
 	return sum
 }
+
+// Lookup returns the operation id of the kind named kindName (its route
+// segment: internal_transfers, external_transfers, payments,
+// pix_payments). Caller holds the lock.
+func (g *Registry) Lookup(kindName, id string) (CashOut, bool) {
+	op, ok := g.ops[id]
+	if !ok || op.Kind().Name != kindName {
+		return nil, false
+	}
+	return op, true
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/barcode"
 	"github.com/openbank-homolog/homolog/simulator/internal/calendar"
 	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
+	simpdf "github.com/openbank-homolog/homolog/simulator/internal/pdf"
 )
 
 // Boleto issuance limits (§5.7; GET /api/v1/barcode_payment_invoices/limits/{account_id}).
@@ -400,7 +401,7 @@ func (is *Issuer) handleExport(w http.ResponseWriter, r *http.Request, c *api.Ca
 			"Linha digitavel: "+bo.WritableLine,
 			"Codigo de barras: "+bo.Barcode,
 		)
-		pdf = textPDF(lines)
+		pdf = simpdf.Text("Boleto "+bo.ID, lines)
 	})
 	if pdf == nil {
 		rp.Write(w)

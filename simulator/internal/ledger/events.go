@@ -22,6 +22,14 @@ type Event struct {
 	StatementRef string         // statement entry id for target_statement_uri ("" → null)
 	At           time.Time      // event_happened_at
 	Extra        map[string]any // extra top-level members (session_metadata for consent_requested)
+	// ClientID, when set, addresses the event to that application alone
+	// instead of to whoever can see AccountID: a sign-up belongs to the
+	// application that requested it, not to an account
+	// (stone-api-families.md §4.3).
+	ClientID string
+	// Omit names envelope members this event type leaves out: Stone's
+	// sign-up examples have no target_statement_uri key at all (§4.3).
+	Omit []string
 }
 
 // Emit records ev. Caller holds the lock.

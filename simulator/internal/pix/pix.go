@@ -184,3 +184,27 @@ func (x *Pix) handlePayInvoice(w http.ResponseWriter, r *http.Request, c *api.Ca
 		return api.JSON(http.StatusOK, inv)
 	})
 }
+
+// Receivable kinds of Resource.
+const (
+	ResourceInbound = "inbound" // an inbound PIX (pix_payment)
+	ResourceRefund  = "refund"  // a refund of an inbound PIX (refund_for_pix_payment)
+)
+
+// Resource is a PIX received or returned, for the receipts family: its
+// account, status and JSON. Caller holds the book's lock.
+func (x *Pix) Resource(kind, id string) (accountID, status string, body json.RawMessage, ok bool) {
+	switch kind {
+	case ResourceInbound:
+		if in, found := x.inbound[id]; found {
+			return in.AccountID, in.Status, api.Snapshot(in), true
+		}
+	case ResourceRefund:
+		for _, rf := range x.refunds {
+			if rf.ID == id {
+				return rf.AccountID, rf.Status, api.Snapshot(rf), true
+			}
+		}
+	}
+	return "", "", nil, false
+}

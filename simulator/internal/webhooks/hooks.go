@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/openbank-homolog/homolog/simulator/internal/api"
+	"github.com/openbank-homolog/homolog/simulator/internal/keycloak"
 	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
 )
 
@@ -68,27 +69,25 @@ type Options struct {
 	Key        *rsa.PrivateKey
 	Kid        string
 	HTTPClient *http.Client // nil → a client with a 10 s timeout that follows no redirect
-	Logf       func(format string, args ...any)
-
-	// EncKey is the "enc" key of the JWKS; nil → generated on first use.
+	// EncKey is Stone's "enc" key; nil → generated on first use.
 	EncKey *rsa.PrivateKey
+	Logf   func(format string, args ...any)
 }
 
 // Hooks turns events into notifications and delivers them.
 type Hooks struct {
 	book    *ledger.Book
 	key     *rsa.PrivateKey
-	encKey  *rsa.PrivateKey // Options.EncKey; nil → discovery.go generates one
 	http    *http.Client
 	logf    func(format string, args ...any)
 	sigKid  string
 	base    atomic.Pointer[string] // last base URL callers used; see baseURL
 	started atomic.Pointer[string] // the simulator's URL while Started; see baseURL
-	// jwks is GET /api/v1/discovery/keys, built on first use, with a fresh
-	// encryption key unless Options gave one (discovery.go). Generating
-	// that key in New made every test pay an RSA key generation (4x slower
-	// under -race).
+	// jwks is GET /api/v1/discovery/keys, built on first use with a fresh
+	// encryption key (discovery.go). Generating that key in New made every
+	// test pay an RSA key generation (4x slower under -race).
 	jwks func() ([]byte, error)
+	enc  func() (encKey, error) // the enc key's private half, made once (discovery.go)
 
 	// Guarded by the book's lock, like the events they are derived from.
 	fanned int             // how many of the book's events have become notifications
@@ -117,9 +116,13 @@ type Hooks struct {
 
 // New returns a deliverer with nothing to deliver.
 func New(opts Options) *Hooks {
-	h := &Hooks{book: opts.Book, key: opts.Key, encKey: opts.EncKey, http: opts.HTTPClient, sigKid: opts.Kid, logf: opts.Logf}
+	h := &Hooks{book: opts.Book, key: opts.Key, http: opts.HTTPClient, sigKid: opts.Kid, logf: opts.Logf}
 	if h.logf == nil {
 		h.logf = func(string, ...any) {}
+	}
+	h.enc = sync.OnceValues(newEncKey)
+	if k := opts.EncKey; k != nil {
+		h.enc = func() (encKey, error) { return encKey{key: k, kid: keycloak.Thumbprint(&k.PublicKey)}, nil }
 	}
 	h.jwks = sync.OnceValues(h.buildJWKS)
 	if h.http == nil {

@@ -46,10 +46,22 @@ func (h *Hooks) fanout(now time.Time) {
 	for h.fanned < len(h.book.Events()) {
 		ev, idx := h.book.Events()[h.fanned], h.fanned
 		h.fanned++
-		for _, c := range h.book.Recipients(ev.AccountID) {
+		for _, c := range h.recipients(ev) {
 			h.notes = append(h.notes, h.notify(c, ev, idx, now))
 		}
 	}
+}
+
+// recipients are the applications ev goes to: the one it names, or every
+// one that can see its account. Caller holds the book's lock.
+func (h *Hooks) recipients(ev *ledger.Event) []*ledger.Client {
+	if ev.ClientID != "" {
+		if c := h.book.Client(ev.ClientID); c != nil {
+			return []*ledger.Client{c}
+		}
+		return nil
+	}
+	return h.book.Recipients(ev.AccountID)
 }
 
 // notify addresses ev to c. Its times come from the event, not from the
@@ -103,6 +115,9 @@ func (h *Hooks) payload(ev *ledger.Event, n *notification, jti string) json.RawM
 		"iat":                  n.createdAt.Unix(),
 		"nbf":                  n.createdAt.Unix(),
 		"jti":                  jti,
+	}
+	for _, k := range ev.Omit {
+		delete(envelope, k)
 	}
 	for k, v := range envelope {
 		claims[k] = v

@@ -1,0 +1,65 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/openbank-homolog/homolog/check"
+)
+
+// PrereqControls is what a scenario that plays someone other than the
+// application and the account owner needs, in blocked reports.
+const PrereqControls = "the simulator's test controls"
+
+// Counterparts are the others a scenario may need to act: the payer of a
+// payment link, the clock of one order, Stone's analysis of an account
+// opening. Only the simulator can play them (its /_sim/ controls); the
+// scenarios that need them are tagged @simulator-only, and against Stone
+// the steps report them blocked. SimulatorOwner implements it, recording
+// each action as a person event of the simulator, like the owner's.
+type Counterparts interface {
+	// PayOrder pays a payment link as the payer would at its checkout.
+	PayOrder(ctx context.Context, orderID string) error
+	// ExpireOrder lets one payment link's checkout time run out now.
+	ExpireOrder(ctx context.Context, orderID string) error
+	// AdvanceSignUp moves an account opening to status (kyc_analysis,
+	// finished or failed), as Stone's analysis would.
+	AdvanceSignUp(ctx context.Context, signUpID, status string) error
+}
+
+// counterparts returns the run's Counterparts, or a blocked error.
+func (w *World) counterparts() (Counterparts, error) {
+	if cp, ok := w.s.cfg.Owner.(Counterparts); ok {
+		return cp, nil
+	}
+	return nil, &BlockedError{Prereq: PrereqControls, Cause: errors.New("only the simulator can play the payer or Stone's analysis; this scenario is @simulator-only")}
+}
+
+func (o SimulatorOwner) control(ctx context.Context, subject, id, what, path string, body any) error {
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonPrompt, Subject: subject, ID: id, Decision: what,
+		Text: "the simulator's control: " + what})
+	if err := o.post(ctx, path, body, nil); err != nil {
+		o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonOutcome, Subject: subject, ID: id, Outcome: "failed", Detail: err.Error()})
+		return fmt.Errorf("simulator: %s %s: %w", what, id, err)
+	}
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonOutcome, Subject: subject, ID: id, Decision: what, Outcome: "decided"})
+	return nil
+}
+
+// PayOrder implements Counterparts.
+func (o SimulatorOwner) PayOrder(ctx context.Context, orderID string) error {
+	return o.control(ctx, "payment_links", orderID, "the payer pays", "/_sim/payment_links/orders/"+url.PathEscape(orderID)+"/pay", nil)
+}
+
+// ExpireOrder implements Counterparts.
+func (o SimulatorOwner) ExpireOrder(ctx context.Context, orderID string) error {
+	return o.control(ctx, "payment_links", orderID, "the checkout expires", "/_sim/payment_links/orders/"+url.PathEscape(orderID)+"/expire", nil)
+}
+
+// AdvanceSignUp implements Counterparts.
+func (o SimulatorOwner) AdvanceSignUp(ctx context.Context, signUpID, status string) error {
+	return o.control(ctx, "signups", signUpID, "the analysis moves to "+status, "/_sim/signups/"+url.PathEscape(signUpID)+"/status",
+		map[string]string{"status": status})
+}
