@@ -26,9 +26,23 @@ var reportTemplate string
 
 // HTMLRenderer writes report.html: one self-contained file for reviewers
 // and auditors. It loads nothing (no fonts, scripts, images or styles from
-// anywhere), so it opens offline from an archived bundle years later and
-// prints whole.
-type HTMLRenderer struct{}
+// anywhere), so it opens offline from an archived bundle years later.
+//
+// A run of up to InlineLimit scenarios is one static page that needs no
+// script and prints whole. A larger run's page stays usable in a browser
+// and small (a few KB a scenario): what did not pass comes first, in full;
+// each scenario that passed is its heading, its steps, checks and
+// exchanges embedded compressed and shown when asked (html_compact.go),
+// as are the timeline and the webhooks.
+type HTMLRenderer struct {
+	// InlineLimit is the most scenarios rendered all inline; 0 means
+	// htmlInlineScenarios, a negative value always compact.
+	InlineLimit int
+}
+
+// htmlInlineScenarios is the default InlineLimit: the built-in script,
+// and many times it, stays a static page.
+const htmlInlineScenarios = 100
 
 // File implements Renderer.
 func (HTMLRenderer) File() string { return "report.html" }
@@ -38,11 +52,36 @@ func (HTMLRenderer) File() string { return "report.html" }
 // still works; only printing keeps collapsed parts collapsed.
 const printScript = `(function(){var o=[];addEventListener("beforeprint",function(){document.querySelectorAll("details:not([open])").forEach(function(d){d.open=true;o.push(d)})});addEventListener("afterprint",function(){o.forEach(function(d){d.open=false});o=[]})})();`
 
+// compact says whether r's page embeds passed scenarios compactly.
+func (h HTMLRenderer) compact(r *Report) bool {
+	limit := h.InlineLimit
+	if limit == 0 {
+		limit = htmlInlineScenarios
+	}
+	return limit < 0 || r.Summary.Scenarios.Total > limit
+}
+
+// problem says whether a scenario is one a reviewer must read first.
+func problem(status string) bool {
+	switch status {
+	case StatusFailed, StatusBlocked, StatusUndefined, StatusPending:
+		return true
+	}
+	return false
+}
+
 // Render implements Renderer. The page is written a piece at a time: its
 // header (with the totals, which the run knows before its scenarios), each
 // feature and each scenario as it is read, then setup exchanges, webhooks
 // and the timeline.
-func (HTMLRenderer) Render(w io.Writer, run Run) error {
+func (h HTMLRenderer) Render(w io.Writer, run Run) error {
+	if err := h.render(w, run); err != nil {
+		return fmt.Errorf("evidence: html: %w", err)
+	}
+	return nil
+}
+
+func (h HTMLRenderer) render(w io.Writer, run Run) error {
 	t, err := template.New("report").Funcs(template.FuncMap{
 		"label": statusLabel,
 		"class": statusClass,
@@ -50,10 +89,10 @@ func (HTMLRenderer) Render(w io.Writer, run Run) error {
 		"trim":  strings.TrimSpace,
 	}).Parse(reportTemplate)
 	if err != nil {
-		return fmt.Errorf("evidence: html template: %w", err)
+		return fmt.Errorf("template: %w", err)
 	}
 	r := run.Head()
-	v := newHTMLPage(r)
+	v := newHTMLPage(r, h.compact(r))
 	var total Counts
 	err = run.EachFeature(StepsOnly, func(f *Feature, st FeatureStats, _ func(func(*Scenario) error) error) error {
 		v.Matrix = append(v.Matrix, countRow(f.Name, fmt.Sprintf("f%d", len(v.Matrix)+1), st.Counts))
@@ -61,18 +100,21 @@ func (HTMLRenderer) Render(w io.Writer, run Run) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("evidence: html: %w", err)
+		return err
 	}
 	v.Matrix = append(v.Matrix, countRow("All features", "", total))
+	v.Problems = v.Compact && total.Failed+total.Blocked+total.Undefined+total.Pending > 0
 	if err := run.EachSetup(func(*Exchange) error { v.SetupCount++; return nil }); err != nil {
-		return fmt.Errorf("evidence: html: %w", err)
+		return err
 	}
-	if err := run.EachWebhook(func(*Webhook) error { v.HasWebhooks = true; return nil }); err != nil {
-		return fmt.Errorf("evidence: html: %w", err)
+	webhooks := 0
+	if err := run.EachWebhook(func(*Webhook) error { webhooks++; return nil }); err != nil {
+		return err
 	}
+	v.HasWebhooks = webhooks > 0
 	findings, err := run.Drift()
 	if err != nil {
-		return fmt.Errorf("evidence: html: %w", err)
+		return err
 	}
 	for _, f := range findings {
 		v.Drift = append(v.Drift, htmlDrift{F: f, Anchor: fmt.Sprintf("x%d", f.First.Seq)})
@@ -80,9 +122,47 @@ func (HTMLRenderer) Render(w io.Writer, run Run) error {
 
 	exec := func(name string, data any) error { return t.ExecuteTemplate(w, name, data) }
 	if err := exec("page-head", v); err != nil {
-		return fmt.Errorf("evidence: html: %w", err)
+		return err
 	}
-	var timeline []*htmlTimelineRow
+	anchors := func(fi, si int) string { return fmt.Sprintf("f%d-s%d", fi, si) }
+	if v.Problems {
+		// What did not pass, in full, first: at 5,000 scenarios a reviewer
+		// must not have to find it.
+		if err := exec("problems-open", nil); err != nil {
+			return err
+		}
+		fi := 0
+		err := run.EachFeature(Everything, func(f *Feature, st FeatureStats, scenarios func(func(*Scenario) error) error) error {
+			fi++
+			if c := st.Counts; c.Failed+c.Blocked+c.Undefined+c.Pending == 0 {
+				return nil // nothing to read here: its scenarios are not rebuilt
+			}
+			si := 0
+			return scenarios(func(sc *Scenario) error {
+				si++
+				if !problem(sc.Status) {
+					return nil
+				}
+				return exec("scenario", newHTMLScenario(f, sc, anchors(fi, si), r.StartedAt))
+			})
+		})
+		if err == nil {
+			err = exec("section-close", nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := exec("features-open", v); err != nil {
+		return err
+	}
+
+	tl, err := newTimeline(v.Compact)
+	if err != nil {
+		return err
+	}
+	defer tl.discard()
+	blocks := &lazyBlocks{page: w}
 	fi := 0
 	err = run.EachFeature(Everything, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
 		fi++
@@ -93,19 +173,41 @@ func (HTMLRenderer) Render(w io.Writer, run Run) error {
 		si := 0
 		err := scenarios(func(sc *Scenario) error {
 			si++
-			hs := newHTMLScenario(f, sc, fmt.Sprintf("%s-s%d", hf.Anchor, si), r.StartedAt)
+			hs := newHTMLScenario(f, sc, anchors(fi, si), r.StartedAt)
 			for _, st := range hs.Steps {
 				for _, hx := range st.Exchanges {
-					timeline = append(timeline, hx.row())
+					if err := tl.add(t, hx.row()); err != nil {
+						return err
+					}
 				}
 			}
-			return exec("scenario", hs)
+			switch {
+			case !v.Compact:
+				return exec("scenario", hs)
+			case problem(sc.Status):
+				return exec("scenario-ref", hs)
+			}
+			var body bytes.Buffer
+			if err := t.ExecuteTemplate(&body, "scenario-body", hs); err != nil {
+				return err
+			}
+			if hs.Block, hs.Index, err = blocks.add(body.String()); err != nil {
+				return err
+			}
+			hs.Seqs = scenarioSeqs(sc)
+			return exec("scenario-lazy", hs)
 		})
 		if err != nil {
 			return err
 		}
-		return exec("feature-close", nil)
+		if err := exec("feature-close", nil); err != nil {
+			return err
+		}
+		return blocks.flushIfFull()
 	})
+	if err == nil {
+		err = blocks.flush()
+	}
 	if err == nil {
 		err = exec("features-close", nil)
 	}
@@ -114,7 +216,9 @@ func (HTMLRenderer) Render(w io.Writer, run Run) error {
 		if err == nil {
 			err = run.EachSetup(func(x *Exchange) error {
 				hx := newHTMLExchange(x, "setup", r.StartedAt)
-				timeline = append(timeline, hx.row())
+				if err := tl.add(t, hx.row()); err != nil {
+					return err
+				}
 				return exec("setup-exchange", hx)
 			})
 		}
@@ -123,29 +227,25 @@ func (HTMLRenderer) Render(w io.Writer, run Run) error {
 		}
 	}
 	if err == nil && v.HasWebhooks {
-		err = exec("webhooks-open", nil)
-		if err == nil {
-			err = run.EachWebhook(func(wh *Webhook) error { return exec("webhook", wh) })
+		if v.Compact {
+			err = lazyWebhooks(w, t, run, webhooks)
+		} else {
+			err = exec("webhooks-open", nil)
+			if err == nil {
+				err = run.EachWebhook(func(wh *Webhook) error { return exec("webhook", wh) })
+			}
+			if err == nil {
+				err = exec("webhooks-close", nil)
+			}
 		}
-		if err == nil {
-			err = exec("webhooks-close", nil)
-		}
+	}
+	if err == nil && v.Compact {
+		err = tl.writeLazy(w, t)
 	}
 	if err == nil {
-		// The timeline is what happened in order: by start time, and by
-		// journal sequence between exchanges that started together.
-		slices.SortStableFunc(timeline, func(a, b *htmlTimelineRow) int {
-			if c := a.X.StartedAt.Compare(b.X.StartedAt); c != 0 {
-				return c
-			}
-			return int(a.X.Seq - b.X.Seq)
-		})
-		err = exec("page-tail", htmlTail{Timeline: timeline, Script: v.Script})
+		err = exec("page-tail", htmlTail{Compact: v.Compact, Timeline: tl.sorted(), Script: v.Script, LazyScript: v.LazyScript})
 	}
-	if err != nil {
-		return fmt.Errorf("evidence: html: %w", err)
-	}
-	return nil
+	return err
 }
 
 // htmlStatusOrder is the column order of the counts and coverage matrix;
@@ -168,14 +268,19 @@ type htmlPage struct {
 	Matrix      []htmlCountRow
 	SetupCount  int
 	HasWebhooks bool
+	Compact     bool        // passed scenarios, timeline and webhooks embedded compactly
+	Problems    bool        // the compact page opens with the scenarios that did not pass
 	Drift       []htmlDrift // each way responses departed from Stone's documented shapes
 	Script      template.JS // a constant of this file, never report data
+	LazyScript  template.JS // the compact page's, a constant too
 	CSP         string
 }
 
 type htmlTail struct {
-	Timeline []*htmlTimelineRow
-	Script   template.JS
+	Compact    bool
+	Timeline   []*htmlTimelineRow
+	Script     template.JS
+	LazyScript template.JS
 }
 
 type htmlCountRow struct {
@@ -201,6 +306,12 @@ type htmlScenario struct {
 	Anchor   string
 	Duration string
 	Steps    []htmlStep
+	// A compact page's passed scenario: its body is fragment Index of
+	// block Block; Seqs are its exchanges' journal numbers, so a link to
+	// one shows the scenario first.
+	Block string
+	Index int
+	Seqs  string
 }
 
 type htmlStep struct {
@@ -271,19 +382,29 @@ type htmlDrift struct {
 	Anchor string
 }
 
-func newHTMLPage(r *Report) *htmlPage {
+func newHTMLPage(r *Report, compact bool) *htmlPage {
 	v := &htmlPage{
 		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Families: r.Coverage.FamiliesWords(), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
 		Statuses:  htmlStatusOrder(),
 		Script:    template.JS(printScript),
+		Compact:   compact,
 	}
-	sum := sha256.Sum256([]byte(printScript))
+	scripts := []string{printScript}
+	if compact {
+		v.LazyScript = template.JS(lazyScript)
+		scripts = append(scripts, lazyScript)
+	}
 	// The policy forbids every fetch, so even a bug in this renderer cannot
-	// make an auditor's browser reach the network.
-	v.CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" +
-		base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; form-action 'none'"
+	// make an auditor's browser reach the network; it runs only the page's
+	// own scripts, each pinned by its hash.
+	src := ""
+	for _, sc := range scripts {
+		sum := sha256.Sum256([]byte(sc))
+		src += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	v.CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src" + src + "; base-uri 'none'; form-action 'none'"
 	v.Counts = []htmlCountRow{countRow("Scenarios", "", r.Summary.Scenarios), countRow("Steps", "", r.Summary.Steps)}
 	return v
 }

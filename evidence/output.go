@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // Renderer turns a run into one file of the bundle. Each output format
@@ -27,16 +28,21 @@ func Renderers() []Renderer {
 	return []Renderer{JSONRenderer{}, JUnitRenderer{}, HTMLRenderer{}, CucumberRenderer{}, MarkdownRenderer{}}
 }
 
-// WriteReports renders each output into dir, each file atomically: written
-// under a temporary name as it is rendered, then renamed.
+// WriteReports renders each output into dir, each file atomically, side
+// by side: each renderer reads the run on its own, and a run of thousands
+// of scenarios takes a while to read.
 func WriteReports(dir string, r Run, rs []Renderer) error {
-	var errs []error
-	for _, out := range rs {
-		err := writeStreamed(filepath.Join(dir, out.File()), func(w io.Writer) error { return out.Render(w, r) })
-		if err != nil {
-			errs = append(errs, fmt.Errorf("evidence: render %s: %w", out.File(), err))
-		}
+	errs := make([]error, len(rs))
+	var wg sync.WaitGroup
+	for i, out := range rs {
+		wg.Go(func() {
+			err := writeStreamed(filepath.Join(dir, out.File()), func(w io.Writer) error { return out.Render(w, r) })
+			if err != nil {
+				errs[i] = fmt.Errorf("evidence: render %s: %w", out.File(), err)
+			}
+		})
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/openbank-homolog/homolog/check"
@@ -17,18 +19,24 @@ import (
 
 // replay is a recorded run read back from its journal, the Run the
 // renderers of a recording read. One pass over the journal indexes it —
-// the byte span of each line, grouped by scenario — and each scenario is
-// then rebuilt from its own lines, read with ReadAt, when a renderer asks
-// for it. The journal is in time order (scenarios interleave when they run
-// concurrently) and the reports are in plan order, hence the index rather
-// than one streaming pass; it costs a dozen bytes per journal line, while
-// what a scenario's lines hold (bodies, headers) is in memory one scenario
-// at a time.
+// for each scenario, the byte range from its first line to its last, its
+// status and times — and each scenario is then rebuilt from the lines of
+// that range that are its own, read when a renderer asks for it. The
+// journal is in time order (scenarios interleave when they run
+// concurrently) and the reports in plan order, hence the index rather than
+// one streaming pass; it costs some fifty bytes a scenario, and what a
+// scenario's lines hold (bodies, headers) is in memory one scenario at a
+// time. Scenarios run one at a time have ranges of their own lines (and
+// the webhooks that arrived meanwhile); running c at once, a line is read
+// for about c scenarios.
 type replay struct {
 	path string
 	head *Report
 
-	indexed   bool
+	// Renderers read a replay side by side: the index is built once, and
+	// setup grows (a step no plan holds) under mu.
+	once      sync.Once
+	mu        sync.Mutex
 	err       error
 	features  []lineSpan                // feature events, in order
 	scenarios map[string]*scenarioSpans // by scenario id
@@ -39,25 +47,17 @@ type replay struct {
 	drifts    []driftSeen // as the recorder saw them
 }
 
-// lineSpan is one journal line: where it starts, how long it is (without its
-// newline) and its kind.
+// lineSpan is one journal line: where it starts and how long it is
+// (without its newline).
 type lineSpan struct {
-	off  int64
-	n    int32
-	kind uint8
+	off int64
+	n   int32
 }
 
-// Kinds of span, so that a renderer that reads steps only skips the
-// exchanges, checks and person events without reading them.
-const (
-	spanOther uint8 = iota
-	spanDetail
-)
-
-// scenarioSpans is what the index knows of one scenario: its lines, and
-// the status and times the feature totals need before it is read.
+// scenarioSpans is what the index knows of one scenario: where its lines
+// are, and the status and times the feature totals need before it is read.
 type scenarioSpans struct {
-	lines             []lineSpan
+	first, end        int64 // byte range of the journal holding its lines
 	status            string
 	started, finished time.Time
 }
@@ -73,28 +73,18 @@ func (r *Recorder) replay(head *Report) *replay {
 // Head implements Run.
 func (p *replay) Head() *Report { return p.head.Head() }
 
-// entryHead is what the index reads of each line.
-type entryHead struct {
-	Seq      int64           `json:"seq"`
-	Time     time.Time       `json:"time"`
-	Kind     string          `json:"kind"`
-	Scenario string          `json:"scenario"`
-	Step     string          `json:"step"`
-	Data     json.RawMessage `json:"data"`
-}
-
 // index reads the journal once. A line that does not decode is skipped:
 // verify reports a damaged journal; the reports show what can be read.
 func (p *replay) index() error {
-	if p.indexed {
-		return p.err
-	}
-	p.indexed = true
+	p.once.Do(func() { p.err = p.build() })
+	return p.err
+}
+
+func (p *replay) build() error {
 	p.scenarios = map[string]*scenarioSpans{}
 	f, err := os.Open(p.path)
 	if err != nil {
-		p.err = fmt.Errorf("evidence: read journal: %w", err)
-		return p.err
+		return fmt.Errorf("evidence: read journal: %w", err)
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
@@ -109,8 +99,7 @@ func (p *replay) index() error {
 			return nil
 		}
 		if err != nil {
-			p.err = fmt.Errorf("evidence: read journal: %w", err)
-			return p.err
+			return fmt.Errorf("evidence: read journal: %w", err)
 		}
 	}
 }
@@ -133,8 +122,8 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 }
 
 func (p *replay) indexLine(line []byte, off int64) {
-	var e entryHead
-	if json.Unmarshal(line, &e) != nil {
+	e, err := decodeEntry(line)
+	if err != nil {
 		return
 	}
 	s := lineSpan{off: off, n: int32(len(line))}
@@ -156,10 +145,7 @@ func (p *replay) indexLine(line []byte, off int64) {
 			p.setup = append(p.setup, s)
 			return
 		}
-		s.kind = spanDetail
-	case EventCheck, EventPerson:
-		s.kind = spanDetail
-	case EventScenarioStart, EventScenarioEnd, EventStepStart, EventStepEnd:
+	case EventCheck, EventPerson, EventScenarioStart, EventScenarioEnd, EventStepStart, EventStepEnd:
 	default:
 		return
 	}
@@ -168,10 +154,10 @@ func (p *replay) indexLine(line []byte, off int64) {
 	}
 	sc := p.scenarios[e.Scenario]
 	if sc == nil {
-		sc = &scenarioSpans{status: StatusNotRun}
+		sc = &scenarioSpans{status: StatusNotRun, first: off}
 		p.scenarios[e.Scenario] = sc
 	}
-	sc.lines = append(sc.lines, s)
+	sc.end = off + int64(len(line)) + 1
 	switch e.Kind {
 	case EventScenarioStart:
 		sc.started = e.Time
@@ -209,8 +195,8 @@ func (lr *lineReader) entry(s lineSpan) (Entry, error) {
 	if _, err := lr.f.ReadAt(b, s.off); err != nil {
 		return Entry{}, fmt.Errorf("evidence: read journal at byte %d: %w", s.off, err)
 	}
-	var e Entry
-	if err := json.Unmarshal(b, &e); err != nil {
+	e, err := decodeEntry(b)
+	if err != nil {
 		return Entry{}, fmt.Errorf("evidence: journal at byte %d: %w", s.off, err)
 	}
 	return e, nil
@@ -282,9 +268,10 @@ func (p *replay) EachFeature(detail Detail, fn func(*Feature, FeatureStats, func
 	})
 }
 
-// rebuild applies what the journal recorded of sc to its planned form.
-// Lines of a step the plan does not hold (none, in a run homolog made) are
-// kept with the run's setup exchanges.
+// rebuild applies what the journal recorded of sc to its planned form,
+// reading the lines of its range that are its own. Lines of a step the
+// plan does not hold (none, in a run homolog made) are kept with the run's
+// setup exchanges.
 func (p *replay) rebuild(lr *lineReader, sc *Scenario, detail Detail) error {
 	idx := p.scenarios[sc.ID]
 	if idx == nil {
@@ -296,67 +283,99 @@ func (p *replay) rebuild(lr *lineReader, sc *Scenario, detail Detail) error {
 			steps[st.ID] = st
 		}
 	}
-	for _, s := range idx.lines {
-		if s.kind == spanDetail && detail == StepsOnly {
-			continue
+	br := bufio.NewReaderSize(io.NewSectionReader(lr.f, idx.first, idx.end-idx.first), 1<<16)
+	off := idx.first
+	for {
+		line, rerr := readLine(br)
+		at := off
+		off += int64(len(line)) + 1
+		if len(line) > 0 {
+			if err := p.apply(line, at, sc, steps, detail); err != nil {
+				return err
+			}
 		}
-		e, err := lr.entry(s)
-		if err != nil {
-			return err
+		if rerr == io.EOF {
+			return nil
 		}
-		st := steps[e.Step]
-		switch e.Kind {
-		case EventScenarioStart:
-			sc.StartedAt = e.Time
-		case EventScenarioEnd:
-			var end struct {
-				Status    string `json:"status"`
-				BlockedBy string `json:"blocked_by"`
-				Error     string `json:"error"`
-			}
-			if err := json.Unmarshal(e.Data, &end); err != nil {
-				return fmt.Errorf("evidence: journal line %d: scenario_end: %w", e.Seq, err)
-			}
-			sc.Status, sc.BlockedBy, sc.Error, sc.FinishedAt = end.Status, end.BlockedBy, end.Error, e.Time
-		case EventStepStart:
-			if st != nil {
-				st.StartedAt = e.Time
-			}
-		case EventStepEnd:
-			var end endEntry
-			if err := json.Unmarshal(e.Data, &end); err != nil {
-				return fmt.Errorf("evidence: journal line %d: step_end: %w", e.Seq, err)
-			}
-			if st != nil {
-				st.Status, st.Error, st.FinishedAt = end.Status, end.Error, e.Time
-			}
-		case EventHTTP:
-			x := &Exchange{}
-			if err := json.Unmarshal(e.Data, x); err != nil {
-				return fmt.Errorf("evidence: journal line %d: http: %w", e.Seq, err)
-			}
-			x.Seq = e.Seq
-			if st == nil {
-				p.setup = append(p.setup, s)
-				continue
-			}
-			st.Exchanges = append(st.Exchanges, x)
-		case EventCheck:
-			var res check.Result
-			if err := json.Unmarshal(e.Data, &res); err != nil {
-				return fmt.Errorf("evidence: journal line %d: check: %w", e.Seq, err)
-			}
-			if st != nil {
-				st.Checks = append(st.Checks, &CheckResult{Seq: e.Seq, Result: res})
-			}
-		case EventPerson:
-			var pe check.Person
-			if err := json.Unmarshal(e.Data, &pe); err != nil {
-				return fmt.Errorf("evidence: journal line %d: person: %w", e.Seq, err)
-			}
-			if st != nil {
-				st.Person = append(st.Person, &PersonEvent{Seq: e.Seq, Time: e.Time, Person: pe})
-			}
+		if rerr != nil {
+			return fmt.Errorf("evidence: read journal: %w", rerr)
+		}
+	}
+}
+
+// apply applies one journal line, at byte offset at, to sc if it is one
+// of sc's.
+func (p *replay) apply(line []byte, at int64, sc *Scenario, steps map[string]*Step, detail Detail) error {
+	e, err := decodeEntry(line)
+	if err != nil {
+		return nil // verify reports a damaged line; the reports show what reads
+	}
+	if e.Scenario != sc.ID {
+		return nil
+	}
+	st := steps[e.Step]
+	switch e.Kind {
+	case EventHTTP, EventCheck, EventPerson:
+		if detail == StepsOnly {
+			return nil
+		}
+	}
+	switch e.Kind {
+	case EventScenarioStart:
+		sc.StartedAt = e.Time
+	case EventScenarioEnd:
+		var end struct {
+			Status    string `json:"status"`
+			BlockedBy string `json:"blocked_by"`
+			Error     string `json:"error"`
+		}
+		if err := json.Unmarshal(e.Data, &end); err != nil {
+			return fmt.Errorf("evidence: journal line %d: scenario_end: %w", e.Seq, err)
+		}
+		sc.Status, sc.BlockedBy, sc.Error, sc.FinishedAt = end.Status, end.BlockedBy, end.Error, e.Time
+	case EventStepStart:
+		if st != nil {
+			st.StartedAt = e.Time
+		}
+	case EventStepEnd:
+		var end endEntry
+		if err := json.Unmarshal(e.Data, &end); err != nil {
+			return fmt.Errorf("evidence: journal line %d: step_end: %w", e.Seq, err)
+		}
+		if st != nil {
+			st.Status, st.Error, st.FinishedAt = end.Status, end.Error, e.Time
+		}
+	case EventHTTP:
+		if e.Step == "" {
+			return nil // a setup exchange (index), whatever scenario it names
+		}
+		if st == nil {
+			p.mu.Lock()
+			p.setup = append(p.setup, lineSpan{off: at, n: int32(len(line))})
+			p.mu.Unlock()
+			return nil
+		}
+		x := &Exchange{}
+		if err := json.Unmarshal(e.Data, x); err != nil {
+			return fmt.Errorf("evidence: journal line %d: http: %w", e.Seq, err)
+		}
+		x.Seq = e.Seq
+		st.Exchanges = append(st.Exchanges, x)
+	case EventCheck:
+		var res check.Result
+		if err := json.Unmarshal(e.Data, &res); err != nil {
+			return fmt.Errorf("evidence: journal line %d: check: %w", e.Seq, err)
+		}
+		if st != nil {
+			st.Checks = append(st.Checks, &CheckResult{Seq: e.Seq, Result: res})
+		}
+	case EventPerson:
+		var pe check.Person
+		if err := json.Unmarshal(e.Data, &pe); err != nil {
+			return fmt.Errorf("evidence: journal line %d: person: %w", e.Seq, err)
+		}
+		if st != nil {
+			st.Person = append(st.Person, &PersonEvent{Seq: e.Seq, Time: e.Time, Person: pe})
 		}
 	}
 	return nil
@@ -373,8 +392,11 @@ func (p *replay) EachSetup(fn func(*Exchange) error) error {
 		return err
 	}
 	defer lr.close()
+	p.mu.Lock()
+	setup := slices.Clone(p.setup)
+	p.mu.Unlock()
 	seen := map[int64]bool{}
-	for _, s := range p.setup {
+	for _, s := range setup {
 		if seen[s.off] {
 			continue // an orphan found again by a later EachFeature
 		}
@@ -553,4 +575,84 @@ func ReadReport(dir string) (*Report, error) {
 		return nil, fmt.Errorf("evidence: %s: report.json: %w", dir, err)
 	}
 	return &r, nil
+}
+
+// decodeEntry reads a journal line. Lines as Journal.Append writes them —
+// seq, time, kind, scenario, step, data, prev, in that order, ids without
+// escapes — are read without decoding their data, which stays a slice of
+// line (valid as long as line is); anything else is decoded in full.
+// Reading a journal of thousands of scenarios several times (once per
+// report) is mostly this.
+func decodeEntry(line []byte) (Entry, error) {
+	if e, ok := entryHeadOf(line); ok {
+		return e, nil
+	}
+	var e Entry
+	err := json.Unmarshal(line, &e)
+	return e, err
+}
+
+// prevSuffix is how every line ends: `,"prev":"` 64 hex digits `"}`.
+const prevSuffixLen = len(`,"prev":"`) + 64 + len(`"}`)
+
+func entryHeadOf(line []byte) (Entry, bool) {
+	var e Entry
+	rest, ok := bytes.CutPrefix(line, []byte(`{"seq":`))
+	if !ok {
+		return e, false
+	}
+	i := 0
+	for i < len(rest) && '0' <= rest[i] && rest[i] <= '9' {
+		e.Seq = e.Seq*10 + int64(rest[i]-'0')
+		i++
+	}
+	if i == 0 || i > 18 {
+		return e, false
+	}
+	rest = rest[i:]
+	field := func(name string, required bool) (string, bool) {
+		p := `,"` + name + `":"`
+		r, ok := bytes.CutPrefix(rest, []byte(p))
+		if !ok {
+			return "", !required
+		}
+		end := bytes.IndexByte(r, '"')
+		if end < 0 || bytes.IndexByte(r[:end], '\\') >= 0 {
+			return "", false
+		}
+		rest = r[end+1:]
+		return string(r[:end]), true
+	}
+	ts, ok := field("time", true)
+	if !ok {
+		return e, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return e, false
+	}
+	e.Time = t
+	if e.Kind, ok = field("kind", true); !ok {
+		return e, false
+	}
+	if e.Scenario, ok = field("scenario", false); !ok {
+		return e, false
+	}
+	if e.Step, ok = field("step", false); !ok {
+		return e, false
+	}
+	n := len(rest)
+	if n < prevSuffixLen || !bytes.HasPrefix(rest[n-prevSuffixLen:], []byte(`,"prev":"`)) || !bytes.HasSuffix(rest, []byte(`"}`)) {
+		return e, false
+	}
+	e.Prev = string(rest[n-prevSuffixLen+len(`,"prev":"`) : n-2])
+	rest = rest[:n-prevSuffixLen]
+	if len(rest) > 0 {
+		data, ok := bytes.CutPrefix(rest, []byte(`,"data":`))
+		if !ok {
+			return e, false
+		}
+		e.Data = data
+	}
+	return e, true
 }

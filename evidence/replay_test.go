@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -150,4 +151,57 @@ func urls(xs []*Exchange) []string {
 		out = append(out, x.URL)
 	}
 	return out
+}
+
+// decodeEntry reads the lines Journal.Append writes as encoding/json does,
+// and decodes in full what it does not recognise.
+func TestDecodeEntryAgreesWithJSON(t *testing.T) {
+	dir := t.TempDir()
+	j, err := OpenJournal(filepath.Join(dir, JournalFile), func() time.Time { return time.Date(2026, 12, 1, 10, 0, 0, 123456789, time.UTC) })
+	require.NoError(t, err)
+	for _, e := range []struct {
+		kind, scenario, step string
+		data                 any
+	}{
+		{EventRunStart, "", "", map[string]any{"run_id": "r"}},
+		{EventScenarioStart, "12", "", nil},
+		{EventStepStart, "12", "14", nil},
+		{EventHTTP, "12", "14", &Exchange{Method: "GET", URL: `http://x/"quoted"?a=<b>&c`, Request: Message{Body: "\\\"}{,\"prev\":\""}}},
+		{EventCheck, "webhook-1", "webhook-1-2", check.Result{Name: "n", OK: true}},
+		{EventStepEnd, `we"ird`, `st\ep`, map[string]any{"status": "passed"}}, // escaped ids: read in full
+		{EventRunEnd, "", "", map[string]any{"status": "passed"}},
+	} {
+		_, err := j.Append(e.kind, e.scenario, e.step, e.data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, j.Close())
+	data, err := os.ReadFile(filepath.Join(dir, JournalFile))
+	require.NoError(t, err)
+	fast := 0
+	for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		var want Entry
+		require.NoError(t, json.Unmarshal(line, &want))
+		got, err := decodeEntry(line)
+		require.NoError(t, err)
+		assert.Equal(t, want.Seq, got.Seq)
+		assert.True(t, want.Time.Equal(got.Time))
+		assert.Equal(t, want.Kind, got.Kind)
+		assert.Equal(t, want.Scenario, got.Scenario)
+		assert.Equal(t, want.Step, got.Step)
+		assert.Equal(t, want.Prev, got.Prev)
+		assert.JSONEq(t, orNull(want.Data), orNull(got.Data), "line %d", want.Seq)
+		if _, ok := entryHeadOf(line); ok {
+			fast++
+		}
+	}
+	assert.Equal(t, 6, fast, "every line but the one with escaped ids is read without decoding its data")
+	_, ok := entryHeadOf([]byte(`{"seq":1,"time":"2026-12-01T10:00:00Z","kind":"http","data":{}}`))
+	assert.False(t, ok, "a line without its prev is not one the journal writes")
+}
+
+func orNull(b []byte) string {
+	if len(b) == 0 {
+		return "null"
+	}
+	return string(b)
 }

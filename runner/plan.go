@@ -1,8 +1,11 @@
 package runner
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -27,7 +30,7 @@ import (
 type script struct {
 	fsys   fs.FS
 	paths  []string          // file names inside fsys, in run order
-	files  map[string][]byte // their content as read
+	hashes map[string]string // their SHA-256 as read
 	source string            // "built-in" or the folder
 }
 
@@ -65,21 +68,63 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 	return sc.snapshot(c)
 }
 
-// snapshot reads the script's files once into memory and serves them from
-// there for the rest of the run.
+// snapshot reads the script's files once and serves them from memory for
+// the rest of the run, each kept compressed (packedFS): a plan of
+// thousands of files is read again chunk by chunk, and need not cost
+// their whole size for the whole run.
 func (sc script) snapshot(c Config) (script, error) {
-	mem := fstest.MapFS{}
-	sc.files = map[string][]byte{}
+	mem := packedFS{}
+	sc.hashes = map[string]string{}
 	for _, p := range sc.paths {
 		data, err := fs.ReadFile(sc.fsys, p)
 		if err != nil {
 			return script{}, c.fieldErr("features", "read %s: %v", p, err)
 		}
-		sc.files[p] = data
-		mem[p] = &fstest.MapFile{Data: data, Mode: 0o444}
+		sc.hashes[p] = evidence.SHA256(data)
+		if mem[p], err = pack(data); err != nil {
+			return script{}, c.fieldErr("features", "read %s: %v", p, err)
+		}
 	}
 	sc.fsys = mem
 	return sc, nil
+}
+
+// packedFS is a read-only file system of files kept gzip-compressed in
+// memory, decompressed each time one is opened.
+type packedFS map[string][]byte
+
+func pack(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	if _, err := z.Write(data); err != nil {
+		return nil, err
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Open implements fs.FS.
+func (p packedFS) Open(name string) (fs.File, error) {
+	packed, ok := p[name]
+	if !ok {
+		// A folder (".") lists the files; anything else does not exist.
+		dirs := fstest.MapFS{}
+		for n := range p {
+			dirs[n] = &fstest.MapFile{Mode: 0o444}
+		}
+		return dirs.Open(name)
+	}
+	z, err := gzip.NewReader(bytes.NewReader(packed))
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	data, err := io.ReadAll(z)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return fstest.MapFS{name: &fstest.MapFile{Data: data, Mode: 0o444}}.Open(name)
 }
 
 // chunkScenarios bounds the scenarios one godog suite runs. godog keeps

@@ -50,7 +50,7 @@ func describePlan(dir string, c Config, sc script, red *evidence.Redactor) func(
 func hashFeatures(sc script) []evidence.HashedFile {
 	var out []evidence.HashedFile
 	for _, p := range sc.paths {
-		out = append(out, evidence.HashedFile{Path: p, SHA256: evidence.SHA256(sc.files[p])})
+		out = append(out, evidence.HashedFile{Path: p, SHA256: sc.hashes[p]})
 	}
 	return out
 }
