@@ -90,15 +90,14 @@ type Recorder struct {
 	finished bool
 	// Totals, for the summary and the run's outcome before anything is
 	// rendered: what is planned, and what has ended with which status.
-	planned    Counts          // scenarios planned (Total only)
-	plannedSt  Counts          // steps planned (Total only)
-	scenarios  Counts          // scenarios that ended, by status
-	steps      Counts          // steps that ended, by status
-	ended      map[string]bool // scenarios that ended: each counts once
-	exchanges  int             // HTTP exchanges recorded
-	dateOffset []int64         // server Date minus local time, per response that had one (ClockOffset)
-	drifted    int             // exchanges with contract drift
-	drifts     []driftSeen     // each kind of drift, in the order first seen
+	planned    Counts      // scenarios planned (Total only)
+	plannedSt  Counts      // steps planned (Total only)
+	scenarios  Counts      // scenarios that ended, by status
+	steps      Counts      // steps that ended, by status
+	exchanges  int         // HTTP exchanges recorded
+	dateOffset []int64     // server Date minus local time, per response that had one (ClockOffset)
+	drifted    int         // exchanges with contract drift
+	drifts     []driftSeen // each kind of drift, in the order first seen
 }
 
 // driftSeen is one kind of drift as the run records it: a finding whose
@@ -126,7 +125,7 @@ func NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j, drift: opts.Drift, ended: map[string]bool{}}, nil
+	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j, drift: opts.Drift}, nil
 }
 
 func (r *Recorder) isFinished() bool {
@@ -243,10 +242,7 @@ func (r *Recorder) StepFinished(scenarioID, stepID, status, errText string) erro
 func (r *Recorder) ScenarioFinished(id, status, blockedBy, errText string) error {
 	errText = r.red.String(errText)
 	r.mu.Lock()
-	if !r.ended[id] {
-		r.ended[id] = true
-		r.scenarios.add(status)
-	}
+	r.scenarios.add(status) // the runner ends each scenario once
 	r.mu.Unlock()
 	_, err := r.journal.Append(EventScenarioEnd, id, "", map[string]any{"status": status, "blocked_by": blockedBy, "error": errText})
 	return err

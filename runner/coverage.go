@@ -61,7 +61,7 @@ func coverage(c Config, sc script, p *plan, sel *selection, target evidence.Targ
 	if err != nil {
 		return nil, err
 	}
-	cov := &evidence.Coverage{Target: c.Target, Scenarios: len(p.byID), Of: whole}
+	cov := &evidence.Coverage{Target: c.Target, Scenarios: p.count, Of: whole}
 	in, out := c.authorised()
 	cov.Families, cov.NotAuthorised = append([]string{}, in...), out
 	if c.Tags != "" {

@@ -46,7 +46,7 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 	s.Before(func(ctx context.Context, sc *godog.Scenario) (_ context.Context, err error) {
 		defer safe(&err)
 		id := h.chunk.runID(sc.Id)
-		if _, planned := h.plan.byID[id]; !planned {
+		if !h.plan.planned(id) {
 			// Left out by FILE:LINE or --name: godog runs every scenario
 			// its tags select; this one is not part of the run at all.
 			return ctx, godog.ErrSkip
@@ -103,7 +103,7 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		if h.failFast && status != evidence.StatusPassed && status != evidence.StatusNotRun {
 			h.stopped.Store(true)
 		}
-		h.progress(id, status, blockedBy, msg)
+		h.progress(sc, status, blockedBy, msg)
 		return ctx, nil
 	})
 }
@@ -159,11 +159,7 @@ func scenarioStatus(err error) (status, blockedBy, msg string) {
 	}
 }
 
-func (h *hooks) progress(id, status, blockedBy, msg string) {
-	sc, ok := h.plan.byID[id]
-	if !ok {
-		return
-	}
+func (h *hooks) progress(sc *godog.Scenario, status, blockedBy, msg string) {
 	mark := map[string]string{evidence.StatusPassed: "ok  ", evidence.StatusFailed: "FAIL", evidence.StatusBlocked: "BLOCKED"}[status]
 	if mark == "" {
 		mark = strings.ToUpper(status)
@@ -171,7 +167,7 @@ func (h *hooks) progress(id, status, blockedBy, msg string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	// Each line names its feature: with concurrency > 1 lines interleave.
-	fmt.Fprintf(h.out, "  %-7s %s › %s\n", mark, sc.feature, sc.name)
+	fmt.Fprintf(h.out, "  %-7s %s › %s\n", mark, h.plan.features[sc.Uri], sc.Name)
 	switch {
 	case blockedBy != "":
 		fmt.Fprintf(h.out, "          needs %s\n", blockedBy)

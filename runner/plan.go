@@ -102,7 +102,7 @@ func pack(data []byte) ([]byte, error) {
 	if err := z.Close(); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return bytes.Clone(b.Bytes()), nil // without the buffer's spare room
 }
 
 // Open implements fs.FS.
@@ -144,12 +144,18 @@ type plan struct {
 	tags   string
 	sel    *selection
 	chunks []chunk
-	byID   map[string]plannedScenario // by the run's scenario id
-	steps  []steps.PlannedScenario    // for the session; dropped once it is made
+	count  int // scenarios planned
+	// selected are the run's ids of the scenarios a selection (FILE:LINE,
+	// --name) kept, which godog, selecting by tags alone, cannot tell
+	// from the others; nil without a selection: every scenario godog
+	// runs is planned.
+	selected map[string]bool
+	features map[string]string       // feature file → feature name, for progress lines
+	steps    []steps.PlannedScenario // for the session; dropped once it is made
 }
 
-// plannedScenario is what a progress line says of a scenario.
-type plannedScenario struct{ name, feature string }
+// planned says whether the run's scenario id is part of the plan.
+func (p *plan) planned(id string) bool { return p.selected == nil || p.selected[id] }
 
 // chunk is the feature files one godog suite runs. godog numbers a suite's
 // pickles from 0; the run's ids are godog's plus offset, unique across
@@ -185,7 +191,10 @@ func parsePlanIn(sc script, tags string, defs []steps.Definition, sel *selection
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{sc: sc, tags: tags, sel: sel, byID: map[string]plannedScenario{}}
+	p := &plan{sc: sc, tags: tags, sel: sel, features: map[string]string{}}
+	if sel.active() {
+		p.selected = map[string]bool{}
+	}
 	var problems []string
 	for i := range chunks {
 		next, err := walkChunk(sc, tags, chunks[i], sel, func(uri string, st *evidence.Step, text string) {
@@ -193,8 +202,12 @@ func parsePlanIn(sc script, tags string, defs []steps.Definition, sel *selection
 				problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", uri, st.Line, msg, strings.TrimSpace(st.Keyword)+" "+text))
 			}
 		}, func(f *evidence.Feature) error {
+			p.features[f.URI] = f.Name
 			for _, es := range f.Scenarios {
-				p.byID[es.ID] = plannedScenario{name: es.Name, feature: f.Name}
+				p.count++
+				if p.selected != nil {
+					p.selected[es.ID] = true
+				}
 				ps := steps.PlannedScenario{ID: es.ID, Name: es.Name}
 				for _, st := range es.Steps {
 					ps.Steps = append(ps.Steps, st.Text)
@@ -217,7 +230,7 @@ func parsePlanIn(sc script, tags string, defs []steps.Definition, sel *selection
 	if unused := sel.unused(); len(unused) > 0 {
 		return nil, &ConfigError{File: "arguments", Err: fmt.Errorf("%s: no scenario of the plan is at that line (give the line of a Scenario or one of its steps)", strings.Join(unused, ", "))}
 	}
-	if len(p.byID) == 0 {
+	if p.count == 0 {
 		if sel.active() {
 			return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "name", Err: fmt.Errorf("no scenario matches tags %q and the selection (%s)", tags, strings.Join(sel.filters(), "; "))}
 		}

@@ -203,7 +203,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err := rec.StartPlan(report, p.source); err != nil {
 		return Result{ExitCode: ExitIncomplete, Bundle: dir}, err
 	}
-	fmt.Fprintf(out, "homolog run %s: %d scenarios against %s (%s)\n", runID, len(p.byID), tgt.name, tgt.endpoints.APIURL)
+	fmt.Fprintf(out, "homolog run %s: %d scenarios against %s (%s)\n", runID, p.count, tgt.name, tgt.endpoints.APIURL)
 
 	runCtx, cancel := context.WithTimeout(ctx, time.Duration(c.Timeout))
 	defer cancel()
