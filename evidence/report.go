@@ -21,8 +21,9 @@ const (
 	StatusNotRun    = "not_run" // the run ended (interrupt, deadline) before reaching it
 )
 
-// Report is the whole run, machine-readable: it is report.json and the
-// source of every other renderer.
+// Report is the whole run, machine-readable: it is report.json. A
+// recording renders every report from its journal a scenario at a time
+// (Run); a Report held in memory is a Run too.
 type Report struct {
 	Schema           string      `json:"schema"`
 	RunID            string      `json:"run_id"`
