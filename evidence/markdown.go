@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -15,9 +16,10 @@ type MarkdownRenderer struct{}
 func (MarkdownRenderer) File() string { return "summary.md" }
 
 // Render implements Renderer.
-func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Homologation %s\n\n", mdText(Verdict(runMarker(r), r.Coverage)))
+func (MarkdownRenderer) Render(w io.Writer, run Run) error {
+	r := run.Head()
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, "# Homologation %s\n\n", mdText(Verdict(runMarker(r), r.Coverage)))
 
 	target := "**" + mdText(r.Target.Name) + "**"
 	if isSimulator(r) {
@@ -26,24 +28,24 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 	if r.Target.APIURL != "" {
 		target += " — " + mdCode(r.Target.APIURL)
 	}
-	fmt.Fprintf(&b, "- Target: %s\n", target)
+	fmt.Fprintf(b, "- Target: %s\n", target)
 	if w := r.Coverage.FamiliesWords(); w != "" {
-		fmt.Fprintf(&b, "- Authorised families in scope: %s\n", mdText(w))
+		fmt.Fprintf(b, "- Authorised families in scope: %s\n", mdText(w))
 	}
-	fmt.Fprintf(&b, "- Run: %s\n", mdCode(r.RunID))
+	fmt.Fprintf(b, "- Run: %s\n", mdCode(r.RunID))
 	if r.ClientID != "" {
-		fmt.Fprintf(&b, "- Client: %s\n", mdCode(r.ClientID))
+		fmt.Fprintf(b, "- Client: %s\n", mdCode(r.ClientID))
 	}
 	if !r.StartedAt.IsZero() {
-		fmt.Fprintf(&b, "- Started: %s UTC", r.StartedAt.UTC().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(b, "- Started: %s UTC", r.StartedAt.UTC().Format("2006-01-02 15:04:05"))
 		if d := span(r.StartedAt, r.FinishedAt); d > 0 {
-			fmt.Fprintf(&b, ", took %s", fmtDuration(d))
+			fmt.Fprintf(b, ", took %s", fmtDuration(d))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "- Exit code: %d\n", r.ExitCode)
+	fmt.Fprintf(b, "- Exit code: %d\n", r.ExitCode)
 	if !r.Complete && r.IncompleteReason != "" {
-		fmt.Fprintf(&b, "- Incomplete: %s\n", mdText(r.IncompleteReason))
+		fmt.Fprintf(b, "- Incomplete: %s\n", mdText(r.IncompleteReason))
 	}
 
 	b.WriteString("\n|  | total | passed | failed | blocked | skipped | undefined | pending | not run |\n")
@@ -53,25 +55,27 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 		c    Counts
 	}{{"Scenarios", r.Summary.Scenarios}, {"Steps", r.Summary.Steps}} {
 		c := row.c
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d |\n",
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d |\n",
 			row.name, c.Total, c.Passed, c.Failed, c.Blocked, c.Skipped, c.Undefined, c.Pending, c.NotRun)
 	}
-	fmt.Fprintf(&b, "\n%d HTTP exchanges recorded.\n", r.Summary.Exchanges)
-	writeDriftMarkdown(&b, r)
+	fmt.Fprintf(b, "\n%d HTTP exchanges recorded.\n", r.Summary.Exchanges)
+	findings, err := run.Drift()
+	if err != nil {
+		return err
+	}
+	writeDriftMarkdown(b, r, findings)
 
 	b.WriteString("\n| Feature | Scenario | Status | Blocked by / first error |\n")
 	b.WriteString("|---|---|---|---|\n")
-	for _, f := range r.Features {
-		if f == nil {
-			continue
-		}
-		for _, sc := range f.Scenarios {
-			if sc == nil {
-				continue
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n",
+	err = run.EachFeature(StepsOnly, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
+		return scenarios(func(sc *Scenario) error {
+			_, err := fmt.Fprintf(b, "| %s | %s | %s | %s |\n",
 				mdText(f.Name), mdText(sc.Name), mdStatus(sc.Status), mdText(scenarioProblem(sc)))
-		}
+			return err
+		})
+	})
+	if err != nil {
+		return err
 	}
 
 	files := make([]string, 0, 8)
@@ -79,11 +83,9 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 		files = append(files, mdCode(out.File()))
 	}
 	files = append(files, mdCode(JournalFile), mdCode(ManifestFile), mdCode(SignatureFile), mdCode(PublicKeyFile), mdCode(PlanFile), mdCode(BodiesDir+"/"))
-	fmt.Fprintf(&b, "\nBundle files: %s. Open `report.html` for the exchanges; check the bundle with `homolog verify`.\n",
+	fmt.Fprintf(b, "\nBundle files: %s. Open `report.html` for the exchanges; check the bundle with `homolog verify`.\n",
 		strings.Join(files, ", "))
-
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // runMarker is the run's verdict in one word.
@@ -171,8 +173,7 @@ func mdCode(s string) string {
 // shapes Stone documents, once per endpoint and problem, with where it was
 // first seen. Drift never fails a scenario, so it is a section of its own,
 // not a status.
-func writeDriftMarkdown(b *strings.Builder, r *Report) {
-	findings := r.DriftFindings()
+func writeDriftMarkdown(b *bufio.Writer, r *Report, findings []DriftFinding) {
 	if len(findings) == 0 {
 		return
 	}
