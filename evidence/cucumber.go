@@ -1,7 +1,6 @@
 package evidence
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -23,7 +22,7 @@ type cucumberFeature struct {
 	Description string            `json:"description"`
 	Line        int               `json:"line"`
 	Tags        []cucumberTag     `json:"tags"`
-	Elements    []cucumberElement `json:"elements"`
+	Elements    []cucumberElement `json:"elements"` // written a scenario at a time (Render)
 }
 
 type cucumberTag struct {
@@ -65,39 +64,46 @@ type cucumberResult struct {
 	ErrorMessage string `json:"error_message,omitempty"`
 }
 
-// Render implements Renderer.
-func (CucumberRenderer) Render(w io.Writer, r *Report) error {
-	out := make([]cucumberFeature, 0, len(r.Features))
-	for _, f := range r.Features {
-		if f == nil {
-			continue
-		}
-		fid := cucumberID(f.Name)
-		cf := cucumberFeature{
-			URI: f.URI, ID: fid, Keyword: "Feature", Name: f.Name,
-			Description: f.Description, Line: 1, // the model keeps no feature line; "Feature:" opens the file
-			Tags: cucumberTags(f.Tags), Elements: []cucumberElement{},
-		}
-		seen := map[string]int{}
-		for _, sc := range f.Scenarios {
-			if sc == nil {
-				continue
+// Render implements Renderer: what json.Encoder with a two-space indent
+// makes of the list of features, written a scenario at a time.
+func (CucumberRenderer) Render(w io.Writer, r Run) error {
+	j := &jsonStream{w: w}
+	err := j.array("", func(item func(any, func(*jsonStream)) error) error {
+		return r.EachFeature(StepsOnly, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
+			fid := cucumberID(f.Name)
+			cf := cucumberFeature{
+				URI: f.URI, ID: fid, Keyword: "Feature", Name: f.Name,
+				Description: f.Description, Line: 1, // the model keeps no feature line; "Feature:" opens the file
+				Tags: cucumberTags(f.Tags),
 			}
-			// Outline rows share a name; cucumber-jvm tells them apart
-			// with ";;N", and reporters key scenarios by id.
-			id := fid + ";" + cucumberID(sc.Name)
-			seen[id]++
-			if n := seen[id]; n > 1 {
-				id += fmt.Sprintf(";;%d", n)
-			}
-			cf.Elements = append(cf.Elements, cucumberElementOf(id, sc))
-		}
-		out = append(out, cf)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+			return item(nil, func(j *jsonStream) {
+				j.open(cf, "  ", "elements")
+				if j.err != nil {
+					return
+				}
+				seen := map[string]int{}
+				j.err = j.array("    ", func(item func(any, func(*jsonStream)) error) error {
+					return scenarios(func(sc *Scenario) error {
+						// Outline rows share a name; cucumber-jvm tells them
+						// apart with ";;N", and reporters key scenarios by id.
+						id := fid + ";" + cucumberID(sc.Name)
+						seen[id]++
+						if n := seen[id]; n > 1 {
+							id += fmt.Sprintf(";;%d", n)
+						}
+						return item(cucumberElementOf(id, sc), nil)
+					})
+				})
+				j.close("  ")
+			})
+		})
+	})
+	if err != nil {
 		return fmt.Errorf("evidence: cucumber: %w", err)
+	}
+	j.write("\n")
+	if j.err != nil {
+		return fmt.Errorf("evidence: cucumber: %w", j.err)
 	}
 	return nil
 }

@@ -36,8 +36,12 @@ type DriftFinding struct {
 }
 
 // DriftFindings groups a run's drift by endpoint and problem, in the order
-// each was first seen (journal sequence).
+// each was first seen (journal sequence). The header a recording returns
+// (Recorder.Close) holds its findings without its features.
 func (r *Report) DriftFindings() []DriftFinding {
+	if r.drift != nil {
+		return r.drift
+	}
 	var out []DriftFinding
 	at := map[Drift]int{}
 	add := func(x *Exchange, where string) {

@@ -26,9 +26,23 @@ var reportTemplate string
 
 // HTMLRenderer writes report.html: one self-contained file for reviewers
 // and auditors. It loads nothing (no fonts, scripts, images or styles from
-// anywhere), so it opens offline from an archived bundle years later and
-// prints whole.
-type HTMLRenderer struct{}
+// anywhere), so it opens offline from an archived bundle years later.
+//
+// A run of up to InlineLimit scenarios is one static page that needs no
+// script and prints whole. A larger run's page stays usable in a browser
+// and small (a few KB a scenario): what did not pass comes first, in full;
+// each scenario that passed is its heading, its steps, checks and
+// exchanges embedded compressed and shown when asked (html_compact.go),
+// as are the timeline and the webhooks.
+type HTMLRenderer struct {
+	// InlineLimit is the most scenarios rendered all inline; 0 means
+	// htmlInlineScenarios, a negative value always compact.
+	InlineLimit int
+}
+
+// htmlInlineScenarios is the default InlineLimit: the built-in script,
+// and many times it, stays a static page.
+const htmlInlineScenarios = 100
 
 // File implements Renderer.
 func (HTMLRenderer) File() string { return "report.html" }
@@ -38,8 +52,36 @@ func (HTMLRenderer) File() string { return "report.html" }
 // still works; only printing keeps collapsed parts collapsed.
 const printScript = `(function(){var o=[];addEventListener("beforeprint",function(){document.querySelectorAll("details:not([open])").forEach(function(d){d.open=true;o.push(d)})});addEventListener("afterprint",function(){o.forEach(function(d){d.open=false});o=[]})})();`
 
-// Render implements Renderer.
-func (HTMLRenderer) Render(w io.Writer, r *Report) error {
+// compact says whether r's page embeds passed scenarios compactly.
+func (h HTMLRenderer) compact(r *Report) bool {
+	limit := h.InlineLimit
+	if limit == 0 {
+		limit = htmlInlineScenarios
+	}
+	return limit < 0 || r.Summary.Scenarios.Total > limit
+}
+
+// problem says whether a scenario is one a reviewer must read first.
+func problem(status string) bool {
+	switch status {
+	case StatusFailed, StatusBlocked, StatusUndefined, StatusPending:
+		return true
+	}
+	return false
+}
+
+// Render implements Renderer. The page is written a piece at a time: its
+// header (with the totals, which the run knows before its scenarios), each
+// feature and each scenario as it is read, then setup exchanges, webhooks
+// and the timeline.
+func (h HTMLRenderer) Render(w io.Writer, run Run) error {
+	if err := h.render(w, run); err != nil {
+		return fmt.Errorf("evidence: html: %w", err)
+	}
+	return nil
+}
+
+func (h HTMLRenderer) render(w io.Writer, run Run) error {
 	t, err := template.New("report").Funcs(template.FuncMap{
 		"label": statusLabel,
 		"class": statusClass,
@@ -47,12 +89,163 @@ func (HTMLRenderer) Render(w io.Writer, r *Report) error {
 		"trim":  strings.TrimSpace,
 	}).Parse(reportTemplate)
 	if err != nil {
-		return fmt.Errorf("evidence: html template: %w", err)
+		return fmt.Errorf("template: %w", err)
 	}
-	if err := t.Execute(w, newHTMLView(r)); err != nil {
-		return fmt.Errorf("evidence: html: %w", err)
+	r := run.Head()
+	v := newHTMLPage(r, h.compact(r))
+	var total Counts
+	err = run.EachFeature(StepsOnly, func(f *Feature, st FeatureStats, _ func(func(*Scenario) error) error) error {
+		v.Matrix = append(v.Matrix, countRow(f.Name, fmt.Sprintf("f%d", len(v.Matrix)+1), st.Counts))
+		total.merge(st.Counts)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	v.Matrix = append(v.Matrix, countRow("All features", "", total))
+	v.Problems = v.Compact && total.Failed+total.Blocked+total.Undefined+total.Pending > 0
+	if err := run.EachSetup(func(*Exchange) error { v.SetupCount++; return nil }); err != nil {
+		return err
+	}
+	webhooks := 0
+	if err := run.EachWebhook(func(*Webhook) error { webhooks++; return nil }); err != nil {
+		return err
+	}
+	v.HasWebhooks = webhooks > 0
+	findings, err := run.Drift()
+	if err != nil {
+		return err
+	}
+	for _, f := range findings {
+		v.Drift = append(v.Drift, htmlDrift{F: f, Anchor: fmt.Sprintf("x%d", f.First.Seq)})
+	}
+
+	exec := func(name string, data any) error { return t.ExecuteTemplate(w, name, data) }
+	if err := exec("page-head", v); err != nil {
+		return err
+	}
+	anchors := func(fi, si int) string { return fmt.Sprintf("f%d-s%d", fi, si) }
+	if v.Problems {
+		// What did not pass, in full, first: at 5,000 scenarios a reviewer
+		// must not have to find it.
+		if err := exec("problems-open", nil); err != nil {
+			return err
+		}
+		fi := 0
+		err := run.EachFeature(Everything, func(f *Feature, st FeatureStats, scenarios func(func(*Scenario) error) error) error {
+			fi++
+			if c := st.Counts; c.Failed+c.Blocked+c.Undefined+c.Pending == 0 {
+				return nil // nothing to read here: its scenarios are not rebuilt
+			}
+			si := 0
+			return scenarios(func(sc *Scenario) error {
+				si++
+				if !problem(sc.Status) {
+					return nil
+				}
+				return exec("scenario", newHTMLScenario(f, sc, anchors(fi, si), r.StartedAt))
+			})
+		})
+		if err == nil {
+			err = exec("section-close", nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := exec("features-open", v); err != nil {
+		return err
+	}
+
+	tl, err := newTimeline(v.Compact)
+	if err != nil {
+		return err
+	}
+	defer tl.discard()
+	blocks := &lazyBlocks{page: w}
+	fi := 0
+	err = run.EachFeature(Everything, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
+		fi++
+		hf := htmlFeature{F: f, Anchor: fmt.Sprintf("f%d", fi)}
+		if err := exec("feature-open", hf); err != nil {
+			return err
+		}
+		si := 0
+		err := scenarios(func(sc *Scenario) error {
+			si++
+			hs := newHTMLScenario(f, sc, anchors(fi, si), r.StartedAt)
+			for _, st := range hs.Steps {
+				for _, hx := range st.Exchanges {
+					if err := tl.add(t, hx.row()); err != nil {
+						return err
+					}
+				}
+			}
+			switch {
+			case !v.Compact:
+				return exec("scenario", hs)
+			case problem(sc.Status):
+				return exec("scenario-ref", hs)
+			}
+			var body bytes.Buffer
+			if err := t.ExecuteTemplate(&body, "scenario-body", hs); err != nil {
+				return err
+			}
+			if hs.Block, hs.Index, err = blocks.add(body.String()); err != nil {
+				return err
+			}
+			hs.Seqs = scenarioSeqs(sc)
+			return exec("scenario-lazy", hs)
+		})
+		if err != nil {
+			return err
+		}
+		if err := exec("feature-close", nil); err != nil {
+			return err
+		}
+		return blocks.flushIfFull()
+	})
+	if err == nil {
+		err = blocks.flush()
+	}
+	if err == nil {
+		err = exec("features-close", nil)
+	}
+	if err == nil && v.SetupCount > 0 {
+		err = exec("setup-open", nil)
+		if err == nil {
+			err = run.EachSetup(func(x *Exchange) error {
+				hx := newHTMLExchange(x, "setup", r.StartedAt)
+				if err := tl.add(t, hx.row()); err != nil {
+					return err
+				}
+				return exec("setup-exchange", hx)
+			})
+		}
+		if err == nil {
+			err = exec("section-close", nil)
+		}
+	}
+	if err == nil && v.HasWebhooks {
+		if v.Compact {
+			err = lazyWebhooks(w, t, run, webhooks)
+		} else {
+			err = exec("webhooks-open", nil)
+			if err == nil {
+				err = run.EachWebhook(func(wh *Webhook) error { return exec("webhook", wh) })
+			}
+			if err == nil {
+				err = exec("webhooks-close", nil)
+			}
+		}
+	}
+	if err == nil && v.Compact {
+		err = tl.writeLazy(w, t)
+	}
+	if err == nil {
+		err = exec("page-tail", htmlTail{Compact: v.Compact, Timeline: tl.sorted(), Script: v.Script, LazyScript: v.LazyScript})
+	}
+	return err
 }
 
 // htmlStatusOrder is the column order of the counts and coverage matrix;
@@ -61,23 +254,33 @@ func htmlStatusOrder() []string {
 	return []string{StatusPassed, StatusFailed, StatusBlocked, StatusSkipped, StatusUndefined, StatusPending, StatusNotRun}
 }
 
-type htmlView struct {
-	R         *Report
-	Marker    string
-	Scope     string // the verdict's scope words, "" for the whole built-in script on Stone's hosts
-	Families  string // the authorised families in scope, "" when the bundle does not say
-	MarkerCls string
-	Simulator bool
-	Duration  string
-	Statuses  []string
-	Counts    []htmlCountRow
-	Matrix    []htmlCountRow
-	Features  []htmlFeature
-	Setup     []*htmlExchange
-	Timeline  []*htmlExchange
-	Drift     []htmlDrift // each way responses departed from Stone's documented shapes
-	Script    template.JS // a constant of this file, never report data
-	CSP       string
+// htmlPage is what the page's header shows: the run and its totals.
+type htmlPage struct {
+	R           *Report
+	Marker      string
+	Scope       string // the verdict's scope words, "" for the whole built-in script on Stone's hosts
+	Families    string // the authorised families in scope, "" when the bundle does not say
+	MarkerCls   string
+	Simulator   bool
+	Duration    string
+	Statuses    []string
+	Counts      []htmlCountRow
+	Matrix      []htmlCountRow
+	SetupCount  int
+	HasWebhooks bool
+	Compact     bool        // passed scenarios, timeline and webhooks embedded compactly
+	Problems    bool        // the compact page opens with the scenarios that did not pass
+	Drift       []htmlDrift // each way responses departed from Stone's documented shapes
+	Script      template.JS // a constant of this file, never report data
+	LazyScript  template.JS // the compact page's, a constant too
+	CSP         string
+}
+
+type htmlTail struct {
+	Compact    bool
+	Timeline   []*htmlTimelineRow
+	Script     template.JS
+	LazyScript template.JS
 }
 
 type htmlCountRow struct {
@@ -93,16 +296,22 @@ type htmlCell struct {
 }
 
 type htmlFeature struct {
-	F         *Feature
-	Anchor    string
-	Scenarios []htmlScenario
+	F      *Feature
+	Anchor string
 }
 
 type htmlScenario struct {
 	S        *Scenario
+	URI      string // its feature's
 	Anchor   string
 	Duration string
 	Steps    []htmlStep
+	// A compact page's passed scenario: its body is fragment Index of
+	// block Block; Seqs are its exchanges' journal numbers, so a link to
+	// one shows the scenario first.
+	Block string
+	Index int
+	Seqs  string
 }
 
 type htmlStep struct {
@@ -142,6 +351,19 @@ type htmlExchange struct {
 	Response    *htmlMessage
 }
 
+// htmlTimelineRow is one exchange of the timeline: what its row shows,
+// not the exchange's headers and bodies.
+type htmlTimelineRow struct {
+	X                                                    *Exchange // Seq, StartedAt, Method, URL and RequestID only
+	Anchor, Where, Offset, Duration, Result, ResultClass string
+}
+
+func (hx *htmlExchange) row() *htmlTimelineRow {
+	x := hx.X
+	return &htmlTimelineRow{X: &Exchange{Seq: x.Seq, StartedAt: x.StartedAt, Method: x.Method, URL: x.URL, RequestID: x.RequestID},
+		Anchor: hx.Anchor, Where: hx.Where, Offset: hx.Offset, Duration: hx.Duration, Result: hx.Result, ResultClass: hx.ResultClass}
+}
+
 type htmlMessage struct {
 	JWTs    []htmlJWT
 	Headers []htmlHeader
@@ -160,97 +382,60 @@ type htmlDrift struct {
 	Anchor string
 }
 
-func newHTMLView(r *Report) *htmlView {
-	v := &htmlView{
+func newHTMLPage(r *Report, compact bool) *htmlPage {
+	v := &htmlPage{
 		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Families: r.Coverage.FamiliesWords(), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
 		Statuses:  htmlStatusOrder(),
 		Script:    template.JS(printScript),
+		Compact:   compact,
 	}
-	sum := sha256.Sum256([]byte(printScript))
+	scripts := []string{printScript}
+	if compact {
+		v.LazyScript = template.JS(lazyScript)
+		scripts = append(scripts, lazyScript)
+	}
 	// The policy forbids every fetch, so even a bug in this renderer cannot
-	// make an auditor's browser reach the network.
-	v.CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" +
-		base64.StdEncoding.EncodeToString(sum[:]) + "'; base-uri 'none'; form-action 'none'"
+	// make an auditor's browser reach the network; it runs only the page's
+	// own scripts, each pinned by its hash.
+	src := ""
+	for _, sc := range scripts {
+		sum := sha256.Sum256([]byte(sc))
+		src += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	v.CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src" + src + "; base-uri 'none'; form-action 'none'"
 	v.Counts = []htmlCountRow{countRow("Scenarios", "", r.Summary.Scenarios), countRow("Steps", "", r.Summary.Steps)}
+	return v
+}
 
-	var all []*htmlExchange
-	add := func(x *Exchange, where string) *htmlExchange {
-		hx := newHTMLExchange(x, where, len(all)+1, r.StartedAt)
-		all = append(all, hx)
-		return hx
-	}
-	for _, x := range r.Setup {
-		if x != nil {
-			v.Setup = append(v.Setup, add(x, "setup"))
-		}
-	}
-	var total Counts
-	for fi, f := range r.Features {
-		if f == nil {
+func newHTMLScenario(f *Feature, sc *Scenario, anchor string, runStart time.Time) htmlScenario {
+	hs := htmlScenario{S: sc, URI: f.URI, Anchor: anchor, Duration: optDuration(span(sc.StartedAt, sc.FinishedAt))}
+	for _, st := range sc.Steps {
+		if st == nil {
 			continue
 		}
-		hf := htmlFeature{F: f, Anchor: fmt.Sprintf("f%d", fi+1)}
-		var c Counts
-		for si, sc := range f.Scenarios {
-			if sc == nil {
-				continue
+		hst := htmlStep{S: st, Duration: optDuration(span(st.StartedAt, st.FinishedAt))}
+		for _, c := range st.Checks {
+			if c != nil {
+				hst.Checks = append(hst.Checks, newHTMLCheck(c))
 			}
-			c.add(sc.Status)
-			total.add(sc.Status)
-			hs := htmlScenario{S: sc, Anchor: fmt.Sprintf("%s-s%d", hf.Anchor, si+1),
-				Duration: optDuration(span(sc.StartedAt, sc.FinishedAt))}
-			for _, st := range sc.Steps {
-				if st == nil {
-					continue
-				}
-				hst := htmlStep{S: st, Duration: optDuration(span(st.StartedAt, st.FinishedAt))}
-				for _, c := range st.Checks {
-					if c != nil {
-						hst.Checks = append(hst.Checks, newHTMLCheck(c))
-					}
-				}
-				for _, p := range st.Person {
-					if p != nil {
-						hst.Person = append(hst.Person, htmlPerson{P: p, Waited: optDuration(time.Duration(p.WaitedMS) * time.Millisecond),
-							JWTs: decodeJWTs(p.Link, p.Text)})
-					}
-				}
-				where := f.Name + " › " + sc.Name + " › " + stepTitle(st)
-				for _, x := range st.Exchanges {
-					if x != nil {
-						hst.Exchanges = append(hst.Exchanges, add(x, where))
-					}
-				}
-				hs.Steps = append(hs.Steps, hst)
+		}
+		for _, p := range st.Person {
+			if p != nil {
+				hst.Person = append(hst.Person, htmlPerson{P: p, Waited: optDuration(time.Duration(p.WaitedMS) * time.Millisecond),
+					JWTs: decodeJWTs(p.Link, p.Text)})
 			}
-			hf.Scenarios = append(hf.Scenarios, hs)
 		}
-		v.Matrix = append(v.Matrix, countRow(f.Name, hf.Anchor, c))
-		v.Features = append(v.Features, hf)
-	}
-	v.Matrix = append(v.Matrix, countRow("All features", "", total))
-
-	anchors := map[*Exchange]string{}
-	for _, hx := range all {
-		anchors[hx.X] = hx.Anchor
-	}
-	for _, f := range r.DriftFindings() {
-		v.Drift = append(v.Drift, htmlDrift{F: f, Anchor: anchors[f.First]})
-	}
-
-	// The timeline is what happened in order: by start time, and by journal
-	// sequence between exchanges that started together.
-	tl := slices.Clone(all)
-	slices.SortStableFunc(tl, func(a, b *htmlExchange) int {
-		if c := a.X.StartedAt.Compare(b.X.StartedAt); c != 0 {
-			return c
+		where := f.Name + " › " + sc.Name + " › " + stepTitle(st)
+		for _, x := range st.Exchanges {
+			if x != nil {
+				hst.Exchanges = append(hst.Exchanges, newHTMLExchange(x, where, runStart))
+			}
 		}
-		return int(a.X.Seq - b.X.Seq)
-	})
-	v.Timeline = tl
-	return v
+		hs.Steps = append(hs.Steps, hst)
+	}
+	return hs
 }
 
 func countRow(name, anchor string, c Counts) htmlCountRow {
@@ -261,9 +446,11 @@ func countRow(name, anchor string, c Counts) htmlCountRow {
 	return row
 }
 
-func newHTMLExchange(x *Exchange, where string, n int, runStart time.Time) *htmlExchange {
+// newHTMLExchange is an exchange as the page shows it; its anchor is its
+// journal sequence number, which the timeline and checks name too.
+func newHTMLExchange(x *Exchange, where string, runStart time.Time) *htmlExchange {
 	hx := &htmlExchange{
-		X: x, Anchor: fmt.Sprintf("x%d", n), Where: where,
+		X: x, Anchor: fmt.Sprintf("x%d", x.Seq), Where: where,
 		Duration: optDuration(span(x.StartedAt, x.FinishedAt)),
 		Request:  newHTMLMessage(x.Request),
 	}

@@ -16,6 +16,7 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // Event kinds written to journal.ndjson.
 const (
 	EventRunStart      = "run_start"
+	EventFeature       = "feature" // one feature of the plan with its scenarios and steps, as planned
 	EventScenarioStart = "scenario_start"
 	EventStepStart     = "step_start"
 	EventHTTP          = "http"
@@ -119,19 +120,16 @@ func (j *Journal) Head() (string, int64) {
 	return j.prev, j.seq
 }
 
-// Close syncs and closes the file.
+// Close closes the file. It does not wait for the disk: Seal makes the
+// journal durable with every other file of the bundle, at once.
 func (j *Journal) Close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.f == nil {
 		return nil
 	}
-	serr := j.f.Sync()
 	cerr := j.f.Close()
 	j.f = nil
-	if serr != nil {
-		return fmt.Errorf("evidence: sync journal: %w", serr)
-	}
 	if cerr != nil {
 		return fmt.Errorf("evidence: close journal: %w", cerr)
 	}

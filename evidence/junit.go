@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,31 +23,6 @@ func (JUnitRenderer) File() string { return "junit.xml" }
 // node (and replaces characters XML cannot carry), so hostile step text or
 // bodies cannot break the document; CDATA is avoided because "]]>" in an
 // error would end it early.
-type junitSuites struct {
-	XMLName   xml.Name     `xml:"testsuites"`
-	Name      string       `xml:"name,attr"`
-	Tests     int          `xml:"tests,attr"`
-	Failures  int          `xml:"failures,attr"`
-	Errors    int          `xml:"errors,attr"`
-	Skipped   int          `xml:"skipped,attr"`
-	Time      string       `xml:"time,attr"`
-	Timestamp string       `xml:"timestamp,attr,omitempty"`
-	Suites    []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	File       string          `xml:"file,attr,omitempty"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
-	Timestamp  string          `xml:"timestamp,attr,omitempty"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Cases      []junitCase     `xml:"testcase"`
-}
-
 type junitProperty struct {
 	Name  string `xml:"name,attr"`
 	Value string `xml:"value,attr"`
@@ -70,65 +46,104 @@ type junitResult struct {
 	Text    string `xml:",chardata"`
 }
 
-// Render implements Renderer.
-func (JUnitRenderer) Render(w io.Writer, r *Report) error {
-	doc := junitSuites{Name: "homolog", Timestamp: junitTimestamp(r.StartedAt)}
+// Render implements Renderer. The suites' totals come first, from the
+// features' totals; each case is encoded as its scenario is read.
+func (JUnitRenderer) Render(w io.Writer, r Run) error {
+	head := r.Head()
+	var tests, failures, errs, skipped int
 	var total time.Duration
-	for _, f := range r.Features {
-		if f == nil {
-			continue
-		}
-		s := junitSuite{Name: f.Name, File: f.URI, Properties: junitProperties(r)}
-		var suiteTime time.Duration
-		for _, sc := range f.Scenarios {
-			if sc == nil {
-				continue
-			}
-			c := junitCaseOf(f, sc, r.Complete)
-			d := span(sc.StartedAt, sc.FinishedAt)
-			suiteTime += d
-			if s.Timestamp == "" {
-				s.Timestamp = junitTimestamp(sc.StartedAt)
-			}
-			s.Tests++
-			switch {
-			case c.Failure != nil:
-				s.Failures++
-			case c.Error != nil:
-				s.Errors++
-			case c.Skipped != nil:
-				s.Skipped++
-			}
-			s.Cases = append(s.Cases, c)
-		}
-		s.Time = seconds(suiteTime)
-		total += suiteTime
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
-		doc.Suites = append(doc.Suites, s)
+	err := r.EachFeature(StepsOnly, func(_ *Feature, st FeatureStats, _ func(func(*Scenario) error) error) error {
+		f, e, s := junitTally(st.Counts, head.Complete)
+		tests, failures, errs, skipped = tests+st.Counts.Total, failures+f, errs+e, skipped+s
+		total += st.Time
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("evidence: junit: %w", err)
 	}
 	// The run's wall time includes set-up and waiting for the account owner,
 	// which no scenario accounts for; prefer it when it is known.
-	if d := span(r.StartedAt, r.FinishedAt); d > 0 {
+	if d := span(head.StartedAt, head.FinishedAt); d > 0 {
 		total = d
 	}
-	doc.Time = seconds(total)
 
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("evidence: junit: %w", err)
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: []xml.Attr{
+		{Name: xml.Name{Local: "name"}, Value: "homolog"}, intAttr("tests", tests), intAttr("failures", failures),
+		intAttr("errors", errs), intAttr("skipped", skipped), {Name: xml.Name{Local: "time"}, Value: seconds(total)},
+	}}
+	if ts := junitTimestamp(head.StartedAt); ts != "" {
+		root.Attr = append(root.Attr, xml.Attr{Name: xml.Name{Local: "timestamp"}, Value: ts})
+	}
+	if err := enc.EncodeToken(root); err != nil {
+		return fmt.Errorf("evidence: junit: %w", err)
+	}
+	props := junitProperties(head)
+	err = r.EachFeature(Everything, func(f *Feature, st FeatureStats, scenarios func(func(*Scenario) error) error) error {
+		fails, errs, skips := junitTally(st.Counts, head.Complete)
+		suite := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: []xml.Attr{{Name: xml.Name{Local: "name"}, Value: f.Name}}}
+		if f.URI != "" {
+			suite.Attr = append(suite.Attr, xml.Attr{Name: xml.Name{Local: "file"}, Value: f.URI})
+		}
+		suite.Attr = append(suite.Attr, intAttr("tests", st.Counts.Total), intAttr("failures", fails), intAttr("errors", errs),
+			intAttr("skipped", skips), xml.Attr{Name: xml.Name{Local: "time"}, Value: seconds(st.Time)})
+		if ts := junitTimestamp(st.First); ts != "" {
+			suite.Attr = append(suite.Attr, xml.Attr{Name: xml.Name{Local: "timestamp"}, Value: ts})
+		}
+		if err := enc.EncodeToken(suite); err != nil {
+			return err
+		}
+		if len(props) > 0 {
+			if err := enc.Encode(junitPropertiesElement{Properties: props}); err != nil {
+				return err
+			}
+		}
+		err := scenarios(func(sc *Scenario) error {
+			return enc.EncodeElement(junitCaseOf(f, sc, head.Complete), xml.StartElement{Name: xml.Name{Local: "testcase"}})
+		})
+		if err != nil {
+			return err
+		}
+		return enc.EncodeToken(suite.End())
+	})
+	if err != nil {
+		return fmt.Errorf("evidence: junit: %w", err)
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
 		return fmt.Errorf("evidence: junit: %w", err)
 	}
 	if err := enc.Close(); err != nil {
 		return fmt.Errorf("evidence: junit: %w", err)
 	}
-	_, err := io.WriteString(w, "\n")
+	_, err = io.WriteString(w, "\n")
 	return err
+}
+
+// junitTally is how JUnit counts scenarios of these statuses, the way
+// junitCaseOf marks each case: failed and blocked are failures, undefined
+// and pending errors, skipped skipped, and what did not run skipped in a
+// complete run, an error in an incomplete one.
+func junitTally(c Counts, complete bool) (failures, errors, skipped int) {
+	failures, errors, skipped = c.Failed+c.Blocked, c.Undefined+c.Pending, c.Skipped
+	if complete {
+		skipped += c.NotRun
+	} else {
+		errors += c.NotRun
+	}
+	return failures, errors, skipped
+}
+
+func intAttr(name string, n int) xml.Attr {
+	return xml.Attr{Name: xml.Name{Local: name}, Value: strconv.Itoa(n)}
+}
+
+type junitPropertiesElement struct {
+	XMLName    xml.Name        `xml:"properties"`
+	Properties []junitProperty `xml:"property"`
 }
 
 // junitProperties repeats the run's identity in every suite: CI systems

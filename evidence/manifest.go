@@ -4,12 +4,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -129,6 +131,104 @@ func HashBundle(dir string) (map[string]string, error) {
 		return nil, fmt.Errorf("evidence: hash bundle: %w", err)
 	}
 	return files, nil
+}
+
+// hashDurable is HashBundle for Seal: it also makes every file and
+// folder of the bundle durable (fsync), several at a time, so that a run
+// waits for the disk about once rather than once per file.
+func hashDurable(dir string) (map[string]string, error) {
+	var files, dirs []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		switch {
+		case d.IsDir():
+			dirs = append(dirs, path)
+		case rel == ManifestFile || rel == SignatureFile:
+		case !d.Type().IsRegular():
+			return fmt.Errorf("%s is not a regular file", rel)
+		default:
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("evidence: hash bundle: %w", err)
+	}
+	sums := make([]string, len(files))
+	err = parallel(len(files), func(i int) error {
+		f, err := os.Open(files[i])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return err
+		}
+		sums[i] = hex.EncodeToString(h.Sum(nil))
+		return f.Sync()
+	})
+	if err == nil {
+		err = syncPaths(nil, dirs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("evidence: hash bundle: %w", err)
+	}
+	out := make(map[string]string, len(files))
+	for i, path := range files {
+		rel, _ := filepath.Rel(dir, path)
+		out[filepath.ToSlash(rel)] = sums[i]
+	}
+	return out, nil
+}
+
+// syncPaths makes files and folders durable, side by side. A folder that
+// cannot be synced (Windows opens none for writing) is not an error: its
+// entries were renamed into place and the files themselves are synced.
+func syncPaths(files, dirs []string) error {
+	paths := append(append([]string(nil), files...), dirs...)
+	return parallel(len(paths), func(i int) error {
+		f, err := os.Open(paths[i])
+		if err != nil {
+			if i >= len(files) {
+				return nil
+			}
+			return err
+		}
+		defer f.Close()
+		if err := f.Sync(); err != nil && i < len(files) {
+			return err
+		}
+		return nil
+	})
+}
+
+// parallel runs f(0..n-1) on a few goroutines and returns the first error.
+func parallel(n int, f func(i int) error) error {
+	const workers = 8
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // hashFile hashes a file as a stream: a bundle may hold bodies of any

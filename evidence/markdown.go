@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -19,11 +20,12 @@ func (MarkdownRenderer) File() string { return "summary.md" }
 // Render implements Renderer. It speaks the report's language (its first
 // line reads "# Homologação APROVADA" in Portuguese); statuses, families
 // and what the run recorded stay as recorded.
-func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
+func (MarkdownRenderer) Render(w io.Writer, run Run) error {
+	r := run.Head()
 	c := r.words()
 	m := c.Markdown
-	var b strings.Builder
-	fmt.Fprintf(&b, "# %s %s\n\n", c.Homologation, mdText(LocalVerdict(r)))
+	b := bufio.NewWriter(w)
+	fmt.Fprintf(b, "# %s %s\n\n", c.Homologation, mdText(LocalVerdict(r)))
 
 	target := "**" + mdText(r.Target.Name) + "**"
 	if isSimulator(r) {
@@ -32,24 +34,24 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 	if r.Target.APIURL != "" {
 		target += " — " + mdCode(r.Target.APIURL)
 	}
-	fmt.Fprintf(&b, "- %s: %s\n", m.Target, target)
+	fmt.Fprintf(b, "- %s: %s\n", m.Target, target)
 	if f := r.Coverage.FamiliesIn(c); f != "" {
-		fmt.Fprintf(&b, "- %s: %s\n", m.Families, mdText(f))
+		fmt.Fprintf(b, "- %s: %s\n", m.Families, mdText(f))
 	}
-	fmt.Fprintf(&b, "- %s: %s\n", m.Run, mdCode(r.RunID))
+	fmt.Fprintf(b, "- %s: %s\n", m.Run, mdCode(r.RunID))
 	if r.ClientID != "" {
-		fmt.Fprintf(&b, "- %s: %s\n", m.Client, mdCode(r.ClientID))
+		fmt.Fprintf(b, "- %s: %s\n", m.Client, mdCode(r.ClientID))
 	}
 	if !r.StartedAt.IsZero() {
-		fmt.Fprintf(&b, "- "+m.Started, r.StartedAt.UTC().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(b, "- "+m.Started, r.StartedAt.UTC().Format("2006-01-02 15:04:05"))
 		if d := span(r.StartedAt, r.FinishedAt); d > 0 {
-			fmt.Fprintf(&b, m.Took, fmtDuration(d))
+			fmt.Fprintf(b, m.Took, fmtDuration(d))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "- "+m.ExitCode+"\n", r.ExitCode)
+	fmt.Fprintf(b, "- "+m.ExitCode+"\n", r.ExitCode)
 	if !r.Complete && r.IncompleteReason != "" {
-		fmt.Fprintf(&b, "- "+m.Incomplete+"\n", mdText(r.IncompleteReason))
+		fmt.Fprintf(b, "- "+m.Incomplete+"\n", mdText(r.IncompleteReason))
 	}
 
 	b.WriteString("\n|  | " + m.Total)
@@ -63,25 +65,27 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 		c    Counts
 	}{{m.Scenarios, r.Summary.Scenarios}, {m.Steps, r.Summary.Steps}} {
 		n := row.c
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d |\n",
+		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d |\n",
 			row.name, n.Total, n.Passed, n.Failed, n.Blocked, n.Skipped, n.Undefined, n.Pending, n.NotRun)
 	}
-	fmt.Fprintf(&b, "\n"+m.Exchanges+"\n", r.Summary.Exchanges)
-	writeDriftMarkdown(&b, r)
+	fmt.Fprintf(b, "\n"+m.Exchanges+"\n", r.Summary.Exchanges)
+	findings, err := run.Drift()
+	if err != nil {
+		return err
+	}
+	writeDriftMarkdown(b, r, findings)
 
-	fmt.Fprintf(&b, "\n| %s | %s | %s | %s |\n", m.Feature, m.Scenario, m.Status, m.Problem)
+	fmt.Fprintf(b, "\n| %s | %s | %s | %s |\n", m.Feature, m.Scenario, m.Status, m.Problem)
 	b.WriteString("|---|---|---|---|\n")
-	for _, f := range r.Features {
-		if f == nil {
-			continue
-		}
-		for _, sc := range f.Scenarios {
-			if sc == nil {
-				continue
-			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n",
+	err = run.EachFeature(StepsOnly, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
+		return scenarios(func(sc *Scenario) error {
+			_, err := fmt.Fprintf(b, "| %s | %s | %s | %s |\n",
 				mdText(f.Name), mdText(sc.Name), mdStatus(sc.Status, c), mdText(scenarioProblem(sc, c)))
-		}
+			return err
+		})
+	})
+	if err != nil {
+		return err
 	}
 
 	files := make([]string, 0, 8)
@@ -89,10 +93,8 @@ func (MarkdownRenderer) Render(w io.Writer, r *Report) error {
 		files = append(files, mdCode(out.File()))
 	}
 	files = append(files, mdCode(JournalFile), mdCode(ManifestFile), mdCode(SignatureFile), mdCode(PublicKeyFile), mdCode(PlanFile), mdCode(BodiesDir+"/"))
-	fmt.Fprintf(&b, "\n"+m.Files+"\n", strings.Join(files, ", "))
-
-	_, err := io.WriteString(w, b.String())
-	return err
+	fmt.Fprintf(b, "\n"+m.Files+"\n", strings.Join(files, ", "))
+	return b.Flush()
 }
 
 // runMarker is the run's verdict in one word.
@@ -178,8 +180,7 @@ func mdCode(s string) string {
 // shapes Stone documents, once per endpoint and problem, with where it was
 // first seen. Drift never fails a scenario, so it is a section of its own,
 // not a status.
-func writeDriftMarkdown(b *strings.Builder, r *Report) {
-	findings := r.DriftFindings()
+func writeDriftMarkdown(b *bufio.Writer, r *Report, findings []DriftFinding) {
 	if len(findings) == 0 {
 		return
 	}

@@ -53,6 +53,7 @@ type (
 		FeatureName string `json:"feature_name"`
 		Scenario    string `json:"scenario"`
 		Name        string `json:"name"`
+		Line        int    `json:"line"`
 	}
 	endEntry struct {
 		Status string `json:"status"`

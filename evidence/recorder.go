@@ -72,8 +72,11 @@ type RecorderOptions struct {
 }
 
 // Recorder turns what happens during a run into evidence: it appends each
-// event to the journal as it happens and keeps the report model in memory
-// for the renderers. It knows nothing of godog or of the Stone client.
+// event to the journal as it happens, and keeps in memory only the run's
+// header and its totals. Everything else — the plan's features, every
+// exchange, check and person event — is in the journal, and the reports are
+// rendered from there (Close), so a run of any size records in flat memory.
+// It knows nothing of godog or of the Stone client.
 type Recorder struct {
 	dir     string
 	now     func() time.Time
@@ -82,11 +85,27 @@ type Recorder struct {
 	journal *Journal
 	drift   DriftCheck
 
-	mu        sync.Mutex
-	report    *Report
-	scenarios map[string]*Scenario
-	steps     map[Scope]*Step
-	finished  bool
+	mu       sync.Mutex
+	report   *Report // the header: Features, Setup and Webhooks stay nil
+	finished bool
+	// Totals, for the summary and the run's outcome before anything is
+	// rendered: what is planned, and what has ended with which status.
+	planned    Counts      // scenarios planned (Total only)
+	plannedSt  Counts      // steps planned (Total only)
+	scenarios  Counts      // scenarios that ended, by status
+	steps      Counts      // steps that ended, by status
+	exchanges  int         // HTTP exchanges recorded
+	dateOffset []int64     // server Date minus local time, per response that had one (ClockOffset)
+	drifted    int         // exchanges with contract drift
+	drifts     []driftSeen // each kind of drift, in the order first seen
+}
+
+// driftSeen is one kind of drift as the run records it: a finding whose
+// first exchange is known by its journal number and scope (the renderers
+// name the step).
+type driftSeen struct {
+	finding DriftFinding
+	scope   Scope
 }
 
 // NewRecorder opens the journal in opts.Dir.
@@ -106,8 +125,7 @@ func NewRecorder(opts RecorderOptions) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j, drift: opts.Drift,
-		scenarios: map[string]*Scenario{}, steps: map[Scope]*Step{}}, nil
+	return &Recorder{dir: opts.Dir, now: now, red: opts.Redactor, limit: limit, journal: j, drift: opts.Drift}, nil
 }
 
 func (r *Recorder) isFinished() bool {
@@ -122,73 +140,99 @@ func (r *Recorder) Redactor() *Redactor { return r.red }
 // Dir is the bundle directory.
 func (r *Recorder) Dir() string { return r.dir }
 
-// Start records the run header and its plan: every feature, scenario and
-// step that is meant to run, so the report lists what never ran too.
-func (r *Recorder) Start(rep *Report) error {
-	r.mu.Lock()
-	rep.Schema = ReportSchema
-	rep.StartedAt = r.now().UTC()
-	for _, f := range rep.Features {
-		for _, sc := range f.Scenarios {
-			sc.Status = StatusNotRun
-			r.scenarios[sc.ID] = sc
-			for _, st := range sc.Steps {
-				st.Status = StatusNotRun
-				r.steps[Scope{Scenario: sc.ID, Step: st.ID}] = st
+// PlanSource yields the features of a run's plan in run order, each with
+// its scenarios and steps. Start reads it twice; a runner that does not
+// hold its whole plan in memory parses it again each time.
+type PlanSource func(yield func(*Feature) error) error
+
+// FeaturesOf is the PlanSource of features held in memory.
+func FeaturesOf(features []*Feature) PlanSource {
+	return func(yield func(*Feature) error) error {
+		for _, f := range features {
+			if f == nil {
+				continue
+			}
+			if err := yield(f); err != nil {
+				return err
 			}
 		}
+		return nil
 	}
-	r.report = rep
-	r.mu.Unlock()
-	_, err := r.journal.Append(EventRunStart, "", "", map[string]any{
-		"run_id": rep.RunID, "tool": rep.Tool, "target": rep.Target, "client_id": rep.ClientID,
-		"operator": rep.Operator, "plan": planOf(rep), "coverage": rep.Coverage,
-	})
-	return err
 }
 
-func planOf(rep *Report) []map[string]any {
-	var plan []map[string]any
-	for _, f := range rep.Features {
+// Start records the run header and its plan, rep.Features: every feature,
+// scenario and step that is meant to run, so the report lists what never
+// ran too. The recorder keeps a copy of the header, not the features.
+func (r *Recorder) Start(rep *Report) error {
+	return r.StartPlan(rep, FeaturesOf(rep.Features))
+}
+
+// StartPlan is Start with the plan read from plan instead of rep.Features:
+// the run_start event lists every scenario, then one feature event per
+// feature holds its scenarios and steps, for the renderers.
+func (r *Recorder) StartPlan(rep *Report, plan PlanSource) error {
+	head := rep.Head()
+	head.Schema = ReportSchema
+	head.StartedAt = r.now().UTC()
+	var entries []planEntry
+	var planned, plannedSt Counts
+	err := plan(func(f *Feature) error {
 		for _, sc := range f.Scenarios {
-			plan = append(plan, map[string]any{"feature": f.URI, "feature_name": f.Name, "scenario": sc.ID, "name": sc.Name, "line": sc.Line})
+			planned.Total++
+			plannedSt.Total += len(sc.Steps)
+			entries = append(entries, planEntry{Feature: f.URI, FeatureName: f.Name, Scenario: sc.ID, Name: sc.Name, Line: sc.Line})
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("evidence: plan: %w", err)
 	}
-	return plan
+	r.mu.Lock()
+	r.report, r.planned, r.plannedSt = head, planned, plannedSt
+	r.mu.Unlock()
+	if _, err := r.journal.Append(EventRunStart, "", "", map[string]any{
+		"run_id": head.RunID, "tool": head.Tool, "target": head.Target, "client_id": head.ClientID,
+		"operator": head.Operator, "plan": entries, "coverage": head.Coverage,
+	}); err != nil {
+		return err
+	}
+	entries = nil
+	return plan(func(f *Feature) error {
+		// Statuses as they stand before anything ran: the renderers start
+		// from these and apply what the journal says happened.
+		out := *f
+		out.Scenarios = make([]*Scenario, len(f.Scenarios))
+		for i, sc := range f.Scenarios {
+			s := *sc
+			s.Status, s.BlockedBy, s.Error, s.StartedAt, s.FinishedAt = StatusNotRun, "", "", time.Time{}, time.Time{}
+			s.Steps = make([]*Step, len(sc.Steps))
+			for j, st := range sc.Steps {
+				s.Steps[j] = &Step{ID: st.ID, Keyword: st.Keyword, Text: st.Text, Line: st.Line, Status: StatusNotRun}
+			}
+			out.Scenarios[i] = &s
+		}
+		_, err := r.journal.Append(EventFeature, "", "", &out)
+		return err
+	})
 }
 
 // ScenarioStarted records the start of scenario id.
 func (r *Recorder) ScenarioStarted(id string) error {
-	now := r.now().UTC()
-	r.mu.Lock()
-	if sc := r.scenarios[id]; sc != nil {
-		sc.StartedAt = now
-	}
-	r.mu.Unlock()
 	_, err := r.journal.Append(EventScenarioStart, id, "", nil)
 	return err
 }
 
 // StepStarted records the start of a step.
 func (r *Recorder) StepStarted(scenarioID, stepID string) error {
-	now := r.now().UTC()
-	r.mu.Lock()
-	if st := r.steps[Scope{scenarioID, stepID}]; st != nil {
-		st.StartedAt = now
-	}
-	r.mu.Unlock()
 	_, err := r.journal.Append(EventStepStart, scenarioID, stepID, nil)
 	return err
 }
 
 // StepFinished records a step's outcome; errText is redacted here.
 func (r *Recorder) StepFinished(scenarioID, stepID, status, errText string) error {
-	now := r.now().UTC()
 	errText = r.red.String(errText)
 	r.mu.Lock()
-	if st := r.steps[Scope{scenarioID, stepID}]; st != nil {
-		st.FinishedAt, st.Status, st.Error = now, status, errText
-	}
+	r.steps.add(status)
 	r.mu.Unlock()
 	_, err := r.journal.Append(EventStepEnd, scenarioID, stepID, map[string]any{"status": status, "error": errText})
 	return err
@@ -196,12 +240,9 @@ func (r *Recorder) StepFinished(scenarioID, stepID, status, errText string) erro
 
 // ScenarioFinished records a scenario's outcome.
 func (r *Recorder) ScenarioFinished(id, status, blockedBy, errText string) error {
-	now := r.now().UTC()
 	errText = r.red.String(errText)
 	r.mu.Lock()
-	if sc := r.scenarios[id]; sc != nil {
-		sc.FinishedAt, sc.Status, sc.BlockedBy, sc.Error = now, status, blockedBy, errText
-	}
+	r.scenarios.add(status) // the runner ends each scenario once
 	r.mu.Unlock()
 	_, err := r.journal.Append(EventScenarioEnd, id, "", map[string]any{"status": status, "blocked_by": blockedBy, "error": errText})
 	return err
@@ -218,22 +259,14 @@ func (r *Recorder) WebhookReceived(w *Webhook, headers http.Header, payload []by
 		w.Payload = string(r.red.Body(payload))
 	}
 	w.Error = r.red.String(w.Error)
-	r.mu.Lock()
-	if r.finished {
-		r.mu.Unlock()
+	if r.isFinished() {
 		return check.Record{}, nil
 	}
-	if r.report != nil {
-		r.report.Webhooks = append(r.report.Webhooks, w)
-	}
-	r.mu.Unlock()
 	e, err := r.journal.Append(EventWebhook, "", "", w)
 	if err != nil {
 		return check.Record{}, err
 	}
-	r.mu.Lock()
 	w.Seq = e.Seq
-	r.mu.Unlock()
 	return webhookRecord(e, w), nil
 }
 
@@ -250,11 +283,6 @@ func (r *Recorder) Person(ctx context.Context, scenarioID, stepID string, p chec
 	if err != nil {
 		return check.Record{}, err
 	}
-	r.mu.Lock()
-	if st := r.steps[Scope{scenarioID, stepID}]; st != nil {
-		st.Person = append(st.Person, &PersonEvent{Seq: e.Seq, Time: e.Time, Person: p})
-	}
-	r.mu.Unlock()
 	rec := personRecord(e, p)
 	check.TapeFrom(ctx).Add(rec)
 	return rec, nil
@@ -265,16 +293,8 @@ func (r *Recorder) Check(scenarioID, stepID string, res check.Result) error {
 	if r.isFinished() {
 		return fmt.Errorf("evidence: check after the run was sealed")
 	}
-	e, err := r.journal.Append(EventCheck, scenarioID, stepID, res)
-	if err != nil {
-		return err
-	}
-	r.mu.Lock()
-	if st := r.steps[Scope{scenarioID, stepID}]; st != nil {
-		st.Checks = append(st.Checks, &CheckResult{Seq: e.Seq, Result: res})
-	}
-	r.mu.Unlock()
-	return nil
+	_, err := r.journal.Append(EventCheck, scenarioID, stepID, res)
+	return err
 }
 
 // Outcome is how the run ended.
@@ -285,8 +305,18 @@ type Outcome struct {
 	ExitCode         int
 }
 
+// summary is the run's totals so far; r.mu is held. What has not ended
+// counts as not run.
+func (r *Recorder) summary() Summary {
+	s := Summary{Scenarios: r.scenarios, Steps: r.steps, Exchanges: r.exchanges, Drift: r.drifted}
+	s.Scenarios.Total, s.Scenarios.NotRun = r.planned.Total, r.scenarios.NotRun+max(0, r.planned.Total-r.scenarios.Total)
+	s.Steps.Total, s.Steps.NotRun = r.plannedSt.Total, r.steps.NotRun+max(0, r.plannedSt.Total-r.steps.Total)
+	return s
+}
+
 // Finish writes the run_end event, closes the journal and returns the final
-// report. Later events are refused.
+// header (Features, Setup and Webhooks are in the journal: Close renders
+// them). Later events are refused.
 func (r *Recorder) Finish(o Outcome) (*Report, error) {
 	r.mu.Lock()
 	if r.finished {
@@ -295,9 +325,14 @@ func (r *Recorder) Finish(o Outcome) (*Report, error) {
 	}
 	r.finished = true
 	rep := r.report
+	if rep == nil {
+		// Never started: an empty run, still a bundle.
+		rep = &Report{Schema: ReportSchema}
+		r.report = rep
+	}
 	rep.FinishedAt = r.now().UTC()
 	rep.Status, rep.Complete, rep.IncompleteReason, rep.ExitCode = o.Status, o.Complete, o.IncompleteReason, o.ExitCode
-	rep.Summarize()
+	rep.Summary = r.summary()
 	r.mu.Unlock()
 	_, aerr := r.journal.Append(EventRunEnd, "", "", map[string]any{
 		"status": o.Status, "complete": o.Complete, "incomplete_reason": o.IncompleteReason,
@@ -310,11 +345,15 @@ func (r *Recorder) Finish(o Outcome) (*Report, error) {
 	return rep, cerr
 }
 
-// Report returns the live report. Callers must not modify it while the run
-// is in progress.
+// Report returns the run's header with its totals so far (its Features
+// are not kept: the journal has them). The caller may adjust its coverage
+// before Finish; it must not change anything else while the run goes on.
 func (r *Recorder) Report() *Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.report != nil {
+		r.report.Summary = r.summary()
+	}
 	return r.report
 }
 

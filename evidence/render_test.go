@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -13,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/openbank-homolog/homolog/check"
 )
@@ -161,10 +165,21 @@ func render(t *testing.T, rd Renderer, r *Report) string {
 }
 
 func TestGolden(t *testing.T) {
+	type golden struct {
+		file string
+		rd   Renderer
+	}
+	var goldens []golden
 	for _, rd := range ourRenderers() {
-		t.Run(rd.File(), func(t *testing.T) {
+		goldens = append(goldens, golden{rd.File(), rd})
+	}
+	// A large run's page, forced on the small report.
+	goldens = append(goldens, golden{"report.compact.html", HTMLRenderer{InlineLimit: -1}})
+	for _, g := range goldens {
+		rd := g.rd
+		t.Run(g.file, func(t *testing.T) {
 			got := render(t, rd, richReport())
-			path := filepath.Join("testdata", "golden", rd.File())
+			path := filepath.Join("testdata", "golden", g.file)
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 					t.Fatal(err)
@@ -354,7 +369,7 @@ func checkCSPAllowsScript(t *testing.T, page string) {
 func checkBalanced(t *testing.T, page string) {
 	t.Helper()
 	void := map[string]bool{"meta": true, "br": true, "hr": true, "img": true, "link": true, "input": true}
-	page = regexp.MustCompile(`(?s)<(style|script)>.*?</(style|script)>`).ReplaceAllString(page, "")
+	page = regexp.MustCompile(`(?s)<(style|script)[^>]*>.*?</(style|script)>`).ReplaceAllString(page, "")
 	page = strings.TrimPrefix(page, "<!DOCTYPE html>")
 	var stack []string
 	for _, m := range htmlTag.FindAllStringSubmatch(page, -1) {
@@ -538,4 +553,108 @@ func TestRenderEmptyReport(t *testing.T) {
 	if err := xml.Unmarshal([]byte(render(t, JUnitRenderer{}, r)), &doc); err != nil || doc.Failures != 1 {
 		t.Errorf("junit with control characters: %v, %+v", err, doc)
 	}
+}
+
+// compactHTML renders richReport as a large run's page.
+func compactHTML(t *testing.T) string {
+	t.Helper()
+	return render(t, HTMLRenderer{InlineLimit: -1}, richReport())
+}
+
+var dataBlockPattern = regexp.MustCompile(`<script type="application/gzip" id="([a-z0-9-]+)">([A-Za-z0-9+/=]*)</script>`)
+
+// dataBlocks decodes a compact page's data blocks by id: what its script
+// decompresses and shows.
+func dataBlocks(t *testing.T, page string) map[string][]json.RawMessage {
+	t.Helper()
+	out := map[string][]json.RawMessage{}
+	for _, m := range dataBlockPattern.FindAllStringSubmatch(page, -1) {
+		z, err := base64.StdEncoding.DecodeString(m[2])
+		require.NoError(t, err, m[1])
+		gz, err := gzip.NewReader(bytes.NewReader(z))
+		require.NoError(t, err, m[1])
+		var items []json.RawMessage
+		require.NoError(t, json.NewDecoder(gz).Decode(&items), m[1])
+		out[m[1]] = items
+	}
+	return out
+}
+
+// TestHTMLCompact: a large run's page opens with what did not pass, in
+// full; every scenario that passed (or did not run) is its heading, its
+// body in a data block that decodes to the same escaped HTML an inline
+// page holds; timeline and webhooks are data too; the policy runs the
+// page's two scripts and nothing else.
+func TestHTMLCompact(t *testing.T) {
+	out := compactHTML(t)
+	if m := remoteLoad.FindString(out); m != "" {
+		t.Errorf("page loads or links outside itself: %q", m)
+	}
+	for _, m := range anyLink.FindAllStringSubmatch(out, -1) {
+		if !strings.HasPrefix(m[1], "#") && !strings.HasPrefix(m[1], BodiesDir+"/") {
+			t.Errorf("link %q leaves the bundle", m[1])
+		}
+	}
+	assert.NotContains(t, out, "<script>alert")
+	checkBalanced(t, out)
+	checkCSPAllowsScripts(t, out, 2)
+
+	// What did not pass comes first, whole, and is listed under its
+	// feature too.
+	problems := out[strings.Index(out, `<section id="problems">`):strings.Index(out, `<section id="features">`)]
+	for _, id := range []string{"f1-s2", "f1-s3", "f2-s1", "f2-s2"} { // failed, undefined, blocked, pending
+		assert.Contains(t, problems, `id="`+id+`"`)
+		assert.Contains(t, out, `id="`+id+`-r"`)
+	}
+	assert.Contains(t, problems, `id="x3"`, "a failed scenario's exchanges are in the page")
+	assert.Contains(t, problems, "&lt;script&gt;alert(1)&lt;/script&gt;")
+	for _, id := range []string{"f1-s1", "f2-s3", "f2-s4"} { // passed, skipped, not run
+		assert.NotContains(t, problems, `id="`+id+`"`)
+		assert.Regexp(t, `<section class="scenario [^"]* lazy" id="`+id+`" data-b="b1"`, out)
+	}
+	assert.NotContains(t, out, `id="x2"`, "a passed scenario's exchanges are data until shown")
+	assert.Contains(t, out, `data-x="2"`, "a link to one of them finds its scenario")
+
+	blocks := dataBlocks(t, out)
+	require.Len(t, blocks["b1"], 3)
+	var passed string
+	require.NoError(t, json.Unmarshal(blocks["b1"][0], &passed))
+	inline := render(t, HTMLRenderer{}, richReport())
+	start := strings.Index(inline, `<section class="scenario edge-st-passed" id="f1-s1">`)
+	require.Positive(t, start)
+	assert.Contains(t, inline[start:], passed, "the data is the inline page's body of the scenario")
+	for _, want := range []string{`id="x2"`, "token_issued", "JWT decoded"} {
+		assert.Contains(t, passed, want)
+	}
+	checkBalanced(t, passed)
+
+	require.Equal(t, richReport().Summary.Exchanges, len(blocks["tl-data"]), "every exchange, setup included, is a timeline row")
+	var row []any
+	require.NoError(t, json.Unmarshal(blocks["tl-data"][0], &row))
+	require.Len(t, row, 3)
+	assert.Regexp(t, `^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$`, row[0], "rows sort by start time as text")
+	assert.Contains(t, row[2], `<tr><td><a href="#x`)
+	require.Len(t, blocks["wh-data"], 2)
+	var wh []any
+	require.NoError(t, json.Unmarshal(blocks["wh-data"][1], &wh))
+	assert.Contains(t, wh[2], "&lt;script&gt;alert(1)&lt;/script&gt;", "webhook rows are escaped like the page")
+	assert.NotContains(t, wh[2], "<script>")
+
+	// An inline page has none of it.
+	assert.NotContains(t, inline, "application/gzip")
+	assert.NotContains(t, inline, `id="problems"`)
+}
+
+// checkCSPAllowsScripts: the page's policy pins each of its n inline
+// scripts by hash (data blocks are not scripts a browser runs).
+func checkCSPAllowsScripts(t *testing.T, page string, n int) {
+	t.Helper()
+	scripts := regexp.MustCompile(`<script>(.*?)</script>`).FindAllStringSubmatch(page, -1)
+	require.Len(t, scripts, n)
+	for _, m := range scripts {
+		sum := sha256.Sum256([]byte(m[1]))
+		want := "&#39;sha256-" + strings.ReplaceAll(base64.StdEncoding.EncodeToString(sum[:]), "+", "&#43;") + "&#39;"
+		assert.Contains(t, page, want, "CSP does not pin a script")
+	}
+	assert.Contains(t, page, "default-src &#39;none&#39;")
 }

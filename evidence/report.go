@@ -21,8 +21,9 @@ const (
 	StatusNotRun    = "not_run" // the run ended (interrupt, deadline) before reaching it
 )
 
-// Report is the whole run, machine-readable: it is report.json and the
-// source of every other renderer.
+// Report is the whole run, machine-readable: it is report.json. A
+// recording renders every report from its journal a scenario at a time
+// (Run); a Report held in memory is a Run too.
 type Report struct {
 	Schema           string      `json:"schema"`
 	RunID            string      `json:"run_id"`
@@ -43,6 +44,8 @@ type Report struct {
 	Features         []*Feature  `json:"features"`
 	Setup            []*Exchange `json:"setup_exchanges,omitempty"` // HTTP made outside any step (fixtures discovery)
 	Webhooks         []*Webhook  `json:"webhooks,omitempty"`        // webhooks received during the run, in arrival order
+
+	drift []DriftFinding // a recording's findings, set by Close on the header it returns
 }
 
 // Webhook is one webhook delivery received during the run, after
@@ -114,6 +117,18 @@ func (c *Counts) add(status string) {
 	default:
 		c.NotRun++
 	}
+}
+
+// merge adds o's tallies to c's.
+func (c *Counts) merge(o Counts) {
+	c.Total += o.Total
+	c.Passed += o.Passed
+	c.Failed += o.Failed
+	c.Blocked += o.Blocked
+	c.Skipped += o.Skipped
+	c.Undefined += o.Undefined
+	c.Pending += o.Pending
+	c.NotRun += o.NotRun
 }
 
 // Feature is one .feature file of the plan, in run order.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -185,9 +186,9 @@ func isText(b []byte) bool {
 	return !bytes.ContainsRune(b, 0) && strings.ToValidUTF8(string(b), "\uFFFD") == string(b)
 }
 
-// exchange attaches ex to its step (or to the run's setup exchanges),
-// journals it and puts its check record on the tape of the request's
-// context, if any.
+// exchange journals ex under the scope of the request's context (the
+// renderers put it under its step, or among the run's setup exchanges)
+// and puts its check record on the tape of that context, if any.
 func (r *Recorder) exchange(req *http.Request, ex *Exchange, reqBody, respBody []byte) {
 	scope, _ := ScopeFrom(req.Context())
 	r.mu.Lock()
@@ -195,18 +196,39 @@ func (r *Recorder) exchange(req *http.Request, ex *Exchange, reqBody, respBody [
 		r.mu.Unlock()
 		return
 	}
-	if st := r.steps[scope]; st != nil {
-		st.Exchanges = append(st.Exchanges, ex)
-	} else if r.report != nil {
-		r.report.Setup = append(r.report.Setup, ex)
+	r.exchanges++
+	if off, ok := dateOffset(ex); ok {
+		r.dateOffset = append(r.dateOffset, off)
 	}
 	r.mu.Unlock()
 	e, err := r.journal.Append(EventHTTP, scope.Scenario, scope.Step, ex)
 	if err != nil {
 		return
 	}
-	r.mu.Lock()
 	ex.Seq = e.Seq
-	r.mu.Unlock()
+	if len(ex.Drift) > 0 {
+		r.noteDrift(ex, scope)
+	}
 	check.TapeFrom(req.Context()).Add(httpRecord(e, ex, reqBody, respBody))
+}
+
+// noteDrift counts an exchange whose response drifted, and each kind of
+// drift it showed, keeping the first exchange of each (its seq, method and
+// URL: what the findings name).
+func (r *Recorder) noteDrift(ex *Exchange, scope Scope) {
+	first := &Exchange{Seq: ex.Seq, Method: ex.Method, URL: ex.URL, Status: ex.Status, RequestID: ex.RequestID}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.drifted++
+	for _, d := range ex.Drift {
+		i := slices.IndexFunc(r.drifts, func(s driftSeen) bool { return s.finding.Drift == d })
+		if i < 0 {
+			r.drifts = append(r.drifts, driftSeen{finding: DriftFinding{Drift: d, Responses: 1, First: first}, scope: scope})
+			continue
+		}
+		r.drifts[i].finding.Responses++
+		if ex.Seq < r.drifts[i].finding.First.Seq {
+			r.drifts[i].finding.First, r.drifts[i].scope = first, scope
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -266,3 +267,27 @@ func TestClockOffset(t *testing.T) {
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// Seal hashes the bundle (and makes it durable) several files at a time:
+// it must pin exactly what HashBundle, which verify uses, finds.
+func TestHashDurableIsHashBundle(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, BodiesDir), 0o755))
+	for i := range 20 {
+		name := filepath.Join(dir, BodiesDir, fmt.Sprintf("%064x", i))
+		require.NoError(t, os.WriteFile(name, []byte(strings.Repeat("x", i*100)), 0o644))
+	}
+	for _, f := range []string{JournalFile, "report.json", ManifestFile, SignatureFile} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), []byte(f), 0o644))
+	}
+	want, err := HashBundle(dir)
+	require.NoError(t, err)
+	got, err := hashDurable(dir)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.NotContains(t, got, ManifestFile)
+
+	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(dir, "link")))
+	_, err = hashDurable(dir)
+	assert.ErrorContains(t, err, "link is not a regular file")
+}

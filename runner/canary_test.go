@@ -182,7 +182,7 @@ func TestCanary(t *testing.T) {
 	cfg.Out = t.TempDir()
 	cfg.Client.PrivateKeyFile = keyPath
 	out := &syncBuffer{}
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: out, Lookup: noEnv}, Transport: ct})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: out, Lookup: noEnv}, Transport: ct})
 	require.NoError(t, err)
 	require.Equal(t, ExitPassed, res.ExitCode, out.String())
 

@@ -80,7 +80,7 @@ func TestDriftIsFlaggedNotFailed(t *testing.T) {
 		Transport: driftingBank(http.DefaultTransport)})
 	require.NoError(t, err)
 	require.Equal(t, ExitPassed, res.ExitCode, out.String())
-	for _, sc := range res.Report.Scenarios() {
+	for _, sc := range reportOf(t, res).Scenarios() {
 		assert.Equal(t, evidence.StatusPassed, sc.Status, "%s: drift must not fail a scenario", sc.Name)
 	}
 

@@ -101,7 +101,7 @@ func TestEveryEnding(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			opts := Options{Config: cfg, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test"}
+			opts := Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test"}
 			if tt.fault != nil {
 				opts.Transport = faultTransport{tt.fault(cancel)}
 			}
@@ -123,7 +123,7 @@ func TestEveryEnding(t *testing.T) {
 				assert.Contains(t, m.IncompleteReason, tt.reason)
 			}
 			byName := map[string]string{}
-			for _, sc := range res.Report.Scenarios() {
+			for _, sc := range reportOf(t, res).Scenarios() {
 				byName[sc.Name] = sc.Status
 			}
 			for name, status := range tt.wantStatus {

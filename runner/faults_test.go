@@ -23,12 +23,12 @@ func TestScriptSurvivesTransientFaults(t *testing.T) {
 	// retried: resending an assertion replays its jti.)
 	cfg.Simulator.Faults = FaultsConfig{Seed: 7, RateLimitRate: 0.01, UnavailableRate: 0.06, DropRate: 0.03,
 		Paths: []string{"/api/v1/accounts/", "/api/v1/internal_transfers", "/api/v1/pix/"}}
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}})
 	require.NoError(t, err)
 	require.Equal(t, ExitPassed, res.ExitCode)
 
 	retried, faulted := 0, 0
-	for _, sc := range res.Report.Scenarios() {
+	for _, sc := range reportOf(t, res).Scenarios() {
 		for _, st := range sc.Steps {
 			for _, ex := range st.Exchanges {
 				if ex.Attempt > 1 {
@@ -54,7 +54,7 @@ func TestScriptFailsOnServerErrors(t *testing.T) {
 	cfg := Defaults()
 	cfg.Out = t.TempDir()
 	cfg.Simulator.Faults = FaultsConfig{Seed: 3, ErrorRate: 0.2, Paths: []string{"/api/v1/accounts/"}}
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}})
 	require.NoError(t, err)
 	assert.Equal(t, ExitFailed, res.ExitCode)
 	assert.Positive(t, res.Report.Summary.Scenarios.Failed+res.Report.Summary.Scenarios.Blocked)
@@ -64,7 +64,7 @@ func TestFaultsConfigErrors(t *testing.T) {
 	cfg := Defaults()
 	cfg.Out = t.TempDir()
 	cfg.Simulator.Faults.ErrorRate = 1.5
-	_, err := Run(context.Background(), Options{Config: cfg, Env: Env{Lookup: noEnv}})
+	_, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}})
 	var ce *ConfigError
 	require.ErrorAs(t, err, &ce)
 	assert.Contains(t, err.Error(), "ErrorRate")

@@ -28,6 +28,10 @@ type hooks struct {
 	stopped  atomic.Bool // fail-fast stopped the run
 	mu       sync.Mutex  // serialises progress lines
 	words    *locale.Catalogue
+	// chunk is the part of the plan godog is running: godog's pickle ids
+	// are the chunk's, mapped to the run's (chunk.runID). Chunks run one
+	// after the other; it is set before each suite starts.
+	chunk chunk
 }
 
 // safe turns a panic in one of homolog's own hooks into the scenario's
@@ -43,7 +47,8 @@ func safe(err *error) {
 func (h *hooks) install(s *godog.ScenarioContext) {
 	s.Before(func(ctx context.Context, sc *godog.Scenario) (_ context.Context, err error) {
 		defer safe(&err)
-		if h.plan.byID[sc.Id] == nil {
+		id := h.chunk.runID(sc.Id)
+		if !h.plan.planned(id) {
 			// Left out by FILE:LINE or --name: godog runs every scenario
 			// its tags select; this one is not part of the run at all.
 			return ctx, godog.ErrSkip
@@ -53,8 +58,8 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 			// (--fail-fast): leave the scenario not run rather than fail it.
 			return ctx, godog.ErrSkip
 		}
-		_ = h.rec.ScenarioStarted(sc.Id)
-		return evidence.WithScope(ctx, evidence.Scope{Scenario: sc.Id}), nil
+		_ = h.rec.ScenarioStarted(id)
+		return steps.WithScenarioID(evidence.WithScope(ctx, evidence.Scope{Scenario: id}), id), nil
 	})
 	s.StepContext().Before(func(ctx context.Context, st *godog.Step) (_ context.Context, err error) {
 		defer safe(&err)
@@ -62,8 +67,9 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		if scope.Scenario == "" {
 			return ctx, nil
 		}
-		_ = h.rec.StepStarted(scope.Scenario, st.Id)
-		return evidence.WithScope(ctx, evidence.Scope{Scenario: scope.Scenario, Step: st.Id}), nil
+		step := h.chunk.runID(st.Id)
+		_ = h.rec.StepStarted(scope.Scenario, step)
+		return evidence.WithScope(ctx, evidence.Scope{Scenario: scope.Scenario, Step: step}), nil
 	})
 	s.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (_ context.Context, herr error) {
 		defer safe(&herr)
@@ -75,16 +81,17 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		if err != nil {
 			msg = err.Error()
 		}
-		_ = h.rec.StepFinished(scope.Scenario, st.Id, stepStatus(status, err), msg)
+		_ = h.rec.StepFinished(scope.Scenario, h.chunk.runID(st.Id), stepStatus(status, err), msg)
 		// A hook's error is merged into the step's: returning err would
 		// report it twice.
 		return ctx, nil
 	})
 	s.After(func(ctx context.Context, sc *godog.Scenario, err error) (_ context.Context, herr error) {
 		defer safe(&herr)
+		id := h.chunk.runID(sc.Id)
 		if h.session != nil {
 			// Whatever happened, scenarios waiting for this one stop waiting.
-			h.session.ScenarioFinished(sc.Id)
+			h.session.ScenarioFinished(id)
 		}
 		scope, _ := evidence.ScopeFrom(ctx)
 		if scope.Scenario == "" {
@@ -94,11 +101,11 @@ func (h *hooks) install(s *godog.ScenarioContext) {
 		if status == evidence.StatusFailed && h.ctx.Err() != nil {
 			status = evidence.StatusNotRun // cut short by the interrupt, not a verdict
 		}
-		_ = h.rec.ScenarioFinished(sc.Id, status, blockedBy, msg)
+		_ = h.rec.ScenarioFinished(id, status, blockedBy, msg)
 		if h.failFast && status != evidence.StatusPassed && status != evidence.StatusNotRun {
 			h.stopped.Store(true)
 		}
-		h.progress(sc.Id, status, blockedBy, msg)
+		h.progress(sc, status, blockedBy, msg)
 		return ctx, nil
 	})
 }
@@ -154,16 +161,12 @@ func scenarioStatus(err error) (status, blockedBy, msg string) {
 	}
 }
 
-func (h *hooks) progress(id, status, blockedBy, msg string) {
-	sc := h.plan.byID[id]
-	if sc == nil {
-		return
-	}
+func (h *hooks) progress(sc *godog.Scenario, status, blockedBy, msg string) {
 	w := h.words
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	// Each line names its feature: with concurrency > 1 lines interleave.
-	fmt.Fprintf(h.out, "  %-*s %s › %s\n", w.MarkWidth, w.Mark(status), h.plan.featureOf[id], sc.Name)
+	fmt.Fprintf(h.out, "  %-*s %s › %s\n", w.MarkWidth, w.Mark(status), h.plan.features[sc.Uri], sc.Name)
 	indent := strings.Repeat(" ", w.MarkWidth+3)
 	switch {
 	case blockedBy != "":

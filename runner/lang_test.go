@@ -33,7 +33,7 @@ func TestScriptPortuguese(t *testing.T) {
 	res, out := runPlan(t, cfg)
 	require.Equal(t, ExitPassed, res.ExitCode, out)
 
-	rep := res.Report
+	rep := reportOf(t, res)
 	var names []string
 	for _, f := range rep.Features {
 		names = append(names, f.Name)
@@ -103,23 +103,25 @@ func TestScriptsAgree(t *testing.T) {
 // scriptDifferences compares two scripts as the runner parses them.
 func scriptDifferences(t *testing.T, en, pt fs.FS) []string {
 	t.Helper()
-	parse := func(fsys fs.FS) *plan {
+	parse := func(fsys fs.FS) []*evidence.Feature {
 		names, err := fs.Glob(fsys, "*.feature")
 		require.NoError(t, err)
 		p, err := parsePlan(script{fsys: fsys, paths: names, source: "built-in"}, "", steps.Definitions(), nil)
 		require.NoError(t, err)
-		return p
+		var fs []*evidence.Feature
+		require.NoError(t, p.source(func(f *evidence.Feature) error { fs = append(fs, f); return nil }))
+		return fs
 	}
 	a, b := parse(en), parse(pt)
 	var out []string
-	if len(a.features) != len(b.features) {
-		return []string{fmt.Sprintf("%d features in English, %d in Portuguese", len(a.features), len(b.features))}
+	if len(a) != len(b) {
+		return []string{fmt.Sprintf("%d features in English, %d in Portuguese", len(a), len(b))}
 	}
 	keyword := func(k string) string {
 		return map[string]string{"Given ": "given", "Dado ": "given", "When ": "when", "Quando ": "when", "Then ": "then", "Então ": "then", "And ": "and", "E ": "and", "But ": "but", "Mas ": "but"}[k]
 	}
-	for i, fe := range a.features {
-		fp := b.features[i]
+	for i, fe := range a {
+		fp := b[i]
 		if !slices.Equal(fe.Tags, fp.Tags) || len(fe.Scenarios) != len(fp.Scenarios) {
 			out = append(out, fmt.Sprintf("%s and %s: tags %v and %v, %d and %d scenarios", fe.URI, fp.URI, fe.Tags, fp.Tags, len(fe.Scenarios), len(fp.Scenarios)))
 			continue
@@ -213,7 +215,7 @@ func TestGenericSteps(t *testing.T) {
 			}
 			res, out := runPlan(t, cfg)
 			require.Equal(t, ExitPassed, res.ExitCode, out)
-			assert.Len(t, res.Report.Scenarios(), 5)
+			assert.Len(t, reportOf(t, res).Scenarios(), 5)
 			assert.NotEmpty(t, res.Report.Coverage.Custom, "a team's own feature makes the script custom")
 			if tt.lang == locale.Portuguese {
 				assert.Contains(t, out, "Homologação APROVADA — parcial: 5 de 54 cenários (tags @generic); roteiro próprio: 1 arquivo de feature difere do roteiro embutido no homolog")
@@ -229,7 +231,7 @@ func TestGenericSteps(t *testing.T) {
 			res, out = runPlan(t, cfg)
 			require.Equal(t, ExitFailed, res.ExitCode, out)
 			var failed []string
-			for _, sc := range res.Report.Scenarios() {
+			for _, sc := range reportOf(t, res).Scenarios() {
 				if sc.Status != evidence.StatusFailed {
 					continue
 				}
@@ -292,7 +294,7 @@ func TestGenericStepsCheckedBeforeTheRun(t *testing.T) {
 			cfg.Out = t.TempDir()
 			cfg.Features.Dir = dir
 			var sent int
-			res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Lookup: noEnv}, Transport: countingTransport(&sent)})
+			res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}, Transport: countingTransport(&sent)})
 			require.Error(t, err)
 			var ce *ConfigError
 			require.ErrorAs(t, err, &ce)
@@ -377,7 +379,7 @@ func TestPartnerWebhooksInPortuguese(t *testing.T) {
 	cfg.Lang = locale.Portuguese
 	res, out := runPartner(t, cfg, stoneKey)
 	require.Equal(t, ExitPassed, res.ExitCode, out)
-	f := featureNamed(res.Report, "O receptor de webhooks do parceiro")
+	f := featureNamed(reportOf(t, res), "O receptor de webhooks do parceiro")
 	require.NotNil(t, f, "the partner feature is part of the plan")
 	require.Len(t, f.Scenarios, 4)
 	kinds := map[string]bool{}
@@ -408,8 +410,9 @@ func TestExtraSelectedByItsPath(t *testing.T) {
 	require.NoError(t, err)
 	p, err := parsePlan(sc, planTags("", c), steps.Definitions(), sel)
 	require.NoError(t, err)
-	require.Len(t, p.byID, 1)
-	for _, s := range p.byID {
-		assert.Equal(t, "Read the balance", s.Name)
-	}
+	require.Equal(t, 1, p.count)
+	fs := planFeatures(t, p)
+	require.Len(t, fs, 1)
+	require.Len(t, fs[0].Scenarios, 1)
+	assert.Equal(t, "Read the balance", fs[0].Scenarios[0].Name)
 }

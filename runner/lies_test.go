@@ -160,12 +160,12 @@ func TestStepsFailOnWrongAnswers(t *testing.T) {
 			cfg.Out = t.TempDir()
 			cfg.Tags = tt.tags
 			var out syncBuffer
-			res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: &out, Lookup: noEnv},
+			res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &out, Lookup: noEnv},
 				Transport: lyingBank{next: http.DefaultTransport, lie: tt.lie}})
 			require.NoError(t, err)
 			assert.Equal(t, ExitFailed, res.ExitCode, out.String())
 			var found bool
-			for _, sc := range res.Report.Scenarios() {
+			for _, sc := range reportOf(t, res).Scenarios() {
 				if sc.Name != tt.scenario {
 					continue
 				}

@@ -91,7 +91,7 @@ func runPartner(t *testing.T, cfg Config, stoneKey *rsa.PrivateKey) (Result, str
 	t.Helper()
 	cfg.Out = t.TempDir()
 	var out strings.Builder
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test", StoneKey: stoneKey})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test", StoneKey: stoneKey})
 	require.NoError(t, err, out.String())
 	return res, out.String()
 }
@@ -116,7 +116,7 @@ func TestPartnerWebhooksFeature(t *testing.T) {
 			cfg.Concurrency = conc
 			res, out := runPartner(t, cfg, stoneKey)
 			require.Equal(t, ExitPassed, res.ExitCode, out)
-			f := featureNamed(res.Report, partnerFeatureName)
+			f := featureNamed(reportOf(t, res), partnerFeatureName)
 			require.NotNil(t, f, "the partner feature is part of the plan")
 			require.Len(t, f.Scenarios, 4)
 			types := map[string]bool{}
@@ -149,7 +149,7 @@ func TestPartnerWebhooksFaultOnItsEventType(t *testing.T) {
 	cfg, stoneKey := partnerPlan(t, "consent_requested")
 	res, out := runPartner(t, cfg, stoneKey)
 	require.Equal(t, ExitFailed, res.ExitCode, out)
-	f := featureNamed(res.Report, partnerFeatureName)
+	f := featureNamed(reportOf(t, res), partnerFeatureName)
 	require.NotNil(t, f)
 	for _, sc := range f.Scenarios {
 		if strings.Contains(sc.Name, "signed by another key") {
@@ -160,7 +160,7 @@ func TestPartnerWebhooksFaultOnItsEventType(t *testing.T) {
 		}
 		assert.Equal(t, evidence.StatusPassed, sc.Status, "%s: %s", sc.Name, sc.Error)
 	}
-	for _, other := range res.Report.Features {
+	for _, other := range reportOf(t, res).Features {
 		if other.Name == partnerFeatureName {
 			continue
 		}
@@ -184,7 +184,7 @@ func TestPartnerWebhooksLeftOutWithoutURL(t *testing.T) {
 
 	pw, err := parsePlan(sc, planTags("", without), steps.Definitions(), nil)
 	require.NoError(t, err)
-	assert.Nil(t, featureNamed(&evidence.Report{Features: pw.features}, partnerFeatureName))
+	assert.Nil(t, featureNamed(&evidence.Report{Features: planFeatures(t, pw)}, partnerFeatureName))
 	cw, err := coverage(without, sc, pw, nil, target)
 	require.NoError(t, err)
 	assert.False(t, cw.Partial(), "%+v", cw)
@@ -192,7 +192,7 @@ func TestPartnerWebhooksLeftOutWithoutURL(t *testing.T) {
 
 	pp, err := parsePlan(sc, planTags("", with), steps.Definitions(), nil)
 	require.NoError(t, err)
-	f := featureNamed(&evidence.Report{Features: pp.features}, partnerFeatureName)
+	f := featureNamed(&evidence.Report{Features: planFeatures(t, pp)}, partnerFeatureName)
 	require.NotNil(t, f)
 	assert.Len(t, f.Scenarios, 4)
 	cp, err := coverage(with, sc, pp, nil, target)
@@ -230,7 +230,7 @@ func TestSendWebhooksInterrupted(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := SendWebhooks(ctx, WebhooksOptions{Config: cfg, Env: Env{Lookup: noEnv}, URL: cfg.Webhooks.PartnerURL,
+	res, err := SendWebhooks(ctx, WebhooksOptions{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}, URL: cfg.Webhooks.PartnerURL,
 		Events: events, Of: 2, StoneKey: stoneKey, Version: "test"})
 	require.NoError(t, err)
 	assert.Equal(t, ExitIncomplete, res.ExitCode)

@@ -51,10 +51,13 @@ type WebhooksOptions struct {
 	// the plan's key, or an ephemeral one when the plan has none).
 	PartnerKey *rsa.PublicKey
 	StoneKey   *rsa.PrivateKey // signs the deliveries (required)
-	Within     time.Duration   // how soon a 2xx must come; 0 → StoneWebhookWait
-	Version    string
-	Now        func() time.Time // nil → time.Now
-	NewID      func() string    // event ids; nil → random
+	// Keys makes the ephemeral key the bundle is signed with when the
+	// plan names no client key; nil → one generated for this run.
+	Keys    KeySource
+	Within  time.Duration // how soon a 2xx must come; 0 → StoneWebhookWait
+	Version string
+	Now     func() time.Time // nil → time.Now
+	NewID   func() string    // event ids; nil → random
 	// Transport carries the deliveries (nil → http.DefaultTransport); the
 	// evidence recorder wraps it.
 	Transport http.RoundTripper
@@ -77,7 +80,11 @@ func SendWebhooks(ctx context.Context, opts WebhooksOptions) (Result, error) {
 	if opts.StoneKey == nil {
 		return Result{ExitCode: ExitConfig}, errors.New("runner: webhooks: the test Stone key is required")
 	}
-	signKey, partnerKey, err := partnerKeys(c, opts.Env, opts.PartnerKey)
+	keys := opts.Keys
+	if keys == nil {
+		keys = NewKeyCache(KeyCacheOptions{})
+	}
+	signKey, partnerKey, err := partnerKeys(c, opts.Env, opts.PartnerKey, keys)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -173,11 +180,12 @@ func SendWebhooks(ctx context.Context, opts WebhooksOptions) (Result, error) {
 // partnerSender is what the @webhooks-partner feature delivers with:
 // encrypting for the plan's client key, signing with the test Stone key,
 // through the run's recorded client.
-func partnerSender(c Config, stoneKey, clientKey *rsa.PrivateKey, hc *http.Client) (*partnerhook.Sender, error) {
+func partnerSender(c Config, stoneKey, clientKey *rsa.PrivateKey, hc *http.Client, keys KeySource) (*partnerhook.Sender, error) {
 	if stoneKey == nil {
 		return nil, &ConfigError{File: c.Source, Field: "webhooks.partner_url", Err: errors.New("no test Stone key to sign the deliveries with")}
 	}
-	s, err := partnerhook.NewSender(partnerhook.SenderOptions{URL: c.Webhooks.PartnerURL, PartnerKey: &clientKey.PublicKey, StoneKey: stoneKey, HTTPClient: hc})
+	s, err := partnerhook.NewSender(partnerhook.SenderOptions{URL: c.Webhooks.PartnerURL, PartnerKey: &clientKey.PublicKey, StoneKey: stoneKey, HTTPClient: hc,
+		NewKey: func() (*rsa.PrivateKey, error) { return strangerKey(keys, stoneKey, clientKey) }})
 	if err != nil {
 		return nil, &ConfigError{File: c.Source, Field: "webhooks.partner_url", Err: err}
 	}
@@ -198,7 +206,7 @@ func checkReceiverURL(raw string) error {
 // given public key for the second when there is one. Without a client
 // key the bundle is signed with an ephemeral key (it then proves its
 // integrity, not who made it, as a zero-set-up run's does).
-func partnerKeys(c Config, env Env, pub *rsa.PublicKey) (sign *rsa.PrivateKey, to *rsa.PublicKey, err error) {
+func partnerKeys(c Config, env Env, pub *rsa.PublicKey, keys KeySource) (sign *rsa.PrivateKey, to *rsa.PublicKey, err error) {
 	if c.Client.PrivateKeyFile != "" || c.Client.PrivateKeyEnv != "" {
 		if sign, err = LoadKey(c, env); err != nil {
 			return nil, nil, err
@@ -213,8 +221,8 @@ func partnerKeys(c Config, env Env, pub *rsa.PublicKey) (sign *rsa.PrivateKey, t
 			Err: errors.New("no partner key: deliveries are encrypted for the partner's public key; set client.private_key_file (or HOMOLOG_PRIVATE_KEY_FILE) to the key registered with Stone, or pass --public-key PEM")}
 	}
 	if sign == nil {
-		if sign, err = rsa.GenerateKey(rand.Reader, ephemeralKeyBits); err != nil {
-			return nil, nil, fmt.Errorf("runner: generate ephemeral key: %w", err)
+		if sign, err = keys.Key(KeyClient); err != nil {
+			return nil, nil, err
 		}
 	}
 	return sign, to, nil
@@ -222,16 +230,8 @@ func partnerKeys(c Config, env Env, pub *rsa.PublicKey) (sign *rsa.PrivateKey, t
 
 // partnerOutcome is the status and exit code of a webhooks send bundle.
 func partnerOutcome(ctx context.Context, r *evidence.Report) evidence.Outcome {
-	notRun, failed := 0, false
-	for _, sc := range r.Scenarios() {
-		switch sc.Status {
-		case evidence.StatusPassed:
-		case evidence.StatusNotRun:
-			notRun++
-		default:
-			failed = true
-		}
-	}
+	c := r.Summary.Scenarios
+	notRun, failed := c.NotRun, c.Total-c.Passed-c.NotRun > 0
 	switch {
 	case ctx.Err() != nil:
 		return evidence.Outcome{Status: "incomplete", IncompleteReason: "interrupted: " + context.Cause(ctx).Error(), ExitCode: ExitIncomplete}
@@ -265,7 +265,7 @@ func describeDeliveries(dir string, c Config, events []partnerhook.Event, target
 			return err
 		}
 		header := "# homolog webhooks send: what was delivered, where, and with which keys (kid = RFC 7638 thumbprint).\n"
-		if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), []byte(header+string(b)), 0o644); err != nil {
+		if err := evidence.WriteBundleFile(filepath.Join(dir, evidence.PlanFile), []byte(header+string(b)), 0o644); err != nil {
 			return err
 		}
 		m.Plan = evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256}

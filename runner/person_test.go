@@ -61,7 +61,7 @@ func TestSandboxTargetWithAPerson(t *testing.T) {
 	var seen bytes.Buffer
 	go func() { person <- playOwner(sim.URL(), stdoutR, stdinW, &seen) }()
 
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: stdoutW, Stdin: stdinR, Interactive: true, Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: stdoutW, Stdin: stdinR, Interactive: true, Lookup: noEnv}})
 	stdoutW.Close()
 	require.NoError(t, err)
 	require.NoError(t, <-person)
@@ -80,7 +80,7 @@ func TestSandboxTargetWithAPerson(t *testing.T) {
 	// its JWT's signature redacted), each answer and each wait, as person
 	// events of the step that asked, timestamped, shown in report.html.
 	var prompts, answers, outcomes int
-	for _, sc := range res.Report.Scenarios() {
+	for _, sc := range reportOf(t, res).Scenarios() {
 		for _, st := range sc.Steps {
 			for _, p := range st.Person {
 				assert.Equal(t, "person", p.Actor)
@@ -185,18 +185,18 @@ func TestProductionRunsReadOnly(t *testing.T) {
 	cfg.Endpoints = EndpointsConfig{AuthURL: sim.URL(), APIURL: sim.URL(), SiteURL: sim.URL()}
 	cfg.Client = ClientConfig{ID: clientID, PrivateKeyFile: keyPath}
 	cfg.Fixtures.OwnAccountID = fx.OwnAccountID
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Lookup: noEnv}})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}})
 	require.NoError(t, err)
 	require.Equal(t, ExitPassed, res.ExitCode)
 	var names []string
-	for _, f := range res.Report.Features {
+	for _, f := range reportOf(t, res).Features {
 		names = append(names, f.Name)
 		for _, sc := range f.Scenarios {
 			assert.Contains(t, sc.Tags, "@read-only", sc.Name)
 		}
 	}
 	assert.Equal(t, []string{"Authenticate", "Read the account"}, names)
-	for _, ex := range res.Report.Scenarios() {
+	for _, ex := range reportOf(t, res).Scenarios() {
 		for _, st := range ex.Steps {
 			for _, x := range st.Exchanges {
 				assert.Contains(t, []string{"GET", "POST"}, x.Method)

@@ -1,14 +1,18 @@
 package runner
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing/fstest"
 
@@ -26,7 +30,7 @@ import (
 type script struct {
 	fsys   fs.FS
 	paths  []string          // file names inside fsys, in run order
-	files  map[string][]byte // their content as read
+	hashes map[string]string // their SHA-256 as read
 	source string            // "built-in" or the folder
 	lang   string            // the language of the built-in script the run compares with
 	extra  string            // features.extra: its files are under extraPrefix in fsys
@@ -76,19 +80,21 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 	return sc.snapshot(c, dirFS)
 }
 
-// snapshot reads the script's files once into memory, features.extra's
-// after them, and serves them from there for the rest of the run.
+// snapshot reads the script's files once, features.extra's after them,
+// and serves them from memory for the rest of the run, each kept
+// compressed (packedFS): a plan of thousands of files is read again chunk
+// by chunk, and need not cost their whole size for the whole run.
 func (sc script) snapshot(c Config, dirFS func(string) fs.FS) (script, error) {
-	mem := fstest.MapFS{}
-	sc.files = map[string][]byte{}
+	mem := packedFS{}
+	sc.hashes = map[string]string{}
 	add := func(from fs.FS, name, as string) error {
 		data, err := fs.ReadFile(from, name)
 		if err != nil {
 			return err
 		}
-		sc.files[as] = data
-		mem[as] = &fstest.MapFile{Data: data, Mode: 0o444}
-		return nil
+		sc.hashes[as] = evidence.SHA256(data)
+		mem[as], err = pack(data)
+		return err
 	}
 	for _, p := range sc.paths {
 		if err := add(sc.fsys, p, p); err != nil {
@@ -125,35 +131,226 @@ func (sc script) where(name string) string {
 	return name
 }
 
-// plan is the parsed script: the report skeleton plus what the hooks need
-// to map godog's pickles back to files and lines.
-type plan struct {
-	features  []*evidence.Feature
-	byID      map[string]*evidence.Scenario
-	featureOf map[string]string // scenario id → feature name, for progress lines
+// packedFS is a read-only file system of files kept gzip-compressed in
+// memory, decompressed each time one is opened.
+type packedFS map[string][]byte
+
+func pack(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	if _, err := z.Write(data); err != nil {
+		return nil, err
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(b.Bytes()), nil // without the buffer's spare room
 }
 
-// parsePlan parses the script exactly as godog will (same paths, tags and
-// id sequence, so pickle ids match the run's) and checks every step
-// against the step grammar: an undefined or ambiguous step is reported with
-// its file and line before anything is sent to the API.
-func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) (*plan, error) {
-	suite := godog.TestSuite{Options: &godog.Options{FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true}}
-	feats, err := suite.RetrieveFeatures()
-	if err != nil {
-		return nil, gherkinError(sc, err)
+// Open implements fs.FS.
+func (p packedFS) Open(name string) (fs.File, error) {
+	packed, ok := p[name]
+	if !ok {
+		// A folder (".") lists the files; anything else does not exist.
+		dirs := fstest.MapFS{}
+		for n := range p {
+			dirs[n] = &fstest.MapFile{Mode: 0o444}
+		}
+		return dirs.Open(name)
 	}
-	p := &plan{byID: map[string]*evidence.Scenario{}, featureOf: map[string]string{}}
+	z, err := gzip.NewReader(bytes.NewReader(packed))
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	data, err := io.ReadAll(z)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return fstest.MapFS{name: &fstest.MapFile{Data: data, Mode: 0o444}}.Open(name)
+}
+
+// chunkScenarios bounds the scenarios one godog suite runs. godog keeps
+// every pickle, step result and matched step definition of a suite until
+// the suite ends (some 12 KB a scenario); a plan larger than this runs as
+// consecutive suites of whole feature files, so what godog holds does not
+// grow with the plan. The built-in script is one suite.
+const chunkScenarios = 200
+
+// plan is the parsed script, in the little it keeps in memory: what the
+// hooks need to map godog's pickles to the run's scenarios, and the
+// chunks godog runs. The report skeleton (every feature, scenario and
+// step) is parsed again from the script when the recorder asks for it
+// (source), not held for the whole run.
+type plan struct {
+	sc     script
+	tags   string
+	sel    *selection
+	chunks []chunk
+	count  int // scenarios planned
+	// selected are the run's ids of the scenarios a selection (FILE:LINE,
+	// --name) kept, which godog, selecting by tags alone, cannot tell
+	// from the others; nil without a selection: every scenario godog
+	// runs is planned.
+	selected map[string]bool
+	features map[string]string       // feature file → feature name, for progress lines
+	steps    []steps.PlannedScenario // for the session; dropped once it is made
+}
+
+// planned says whether the run's scenario id is part of the plan.
+func (p *plan) planned(id string) bool { return p.selected == nil || p.selected[id] }
+
+// chunk is the feature files one godog suite runs. godog numbers a suite's
+// pickles from 0; the run's ids are godog's plus offset, unique across
+// chunks (the first chunk's are godog's own).
+type chunk struct {
+	paths  []string
+	offset int
+}
+
+// runID is the run's id of a pickle or step godog numbered id in chunk ch.
+func (ch chunk) runID(id string) string {
+	if ch.offset == 0 {
+		return id
+	}
+	n, err := strconv.Atoi(id)
+	if err != nil {
+		return fmt.Sprintf("%d:%s", ch.offset, id)
+	}
+	return strconv.Itoa(ch.offset + n)
+}
+
+// parsePlan parses the script exactly as godog will (same paths per
+// chunk, tags and id sequence, so pickle ids match the run's) and checks
+// every step against the step grammar: an undefined or ambiguous step is
+// reported with its file and line before anything is sent to the API.
+func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) (*plan, error) {
+	return parsePlanIn(sc, tags, defs, sel, chunkScenarios)
+}
+
+// parsePlanIn is parsePlan with chunks of at most size scenarios.
+func parsePlanIn(sc script, tags string, defs []steps.Definition, sel *selection, size int) (*plan, error) {
+	chunks, err := chunkScript(sc, tags, size)
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{sc: sc, tags: tags, sel: sel, features: map[string]string{}}
+	if sel.active() {
+		p.selected = map[string]bool{}
+	}
 	var problems []string
+	for i := range chunks {
+		next, err := walkChunk(sc, tags, chunks[i], sel, func(uri string, es *evidence.Scenario, texts []steps.StepText) {
+			for i, st := range es.Steps {
+				if msg := matchStep(st.Text, defs); msg != "" {
+					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", sc.where(uri), st.Line, msg, strings.TrimSpace(st.Keyword)+" "+texts[i].Text))
+				}
+			}
+			// What the generic steps refer to ({name}s, field paths) is
+			// checked here too, before anything is sent.
+			for _, pr := range steps.CheckScenario(texts) {
+				st := es.Steps[pr.Index]
+				problems = append(problems, fmt.Sprintf("%s:%d: step %q: %s", sc.where(uri), st.Line, strings.TrimSpace(st.Keyword)+" "+st.Text, pr.Msg))
+			}
+		}, func(f *evidence.Feature) error {
+			p.features[f.URI] = f.Name
+			for _, es := range f.Scenarios {
+				p.count++
+				if p.selected != nil {
+					p.selected[es.ID] = true
+				}
+				ps := steps.PlannedScenario{ID: es.ID, Name: es.Name}
+				for _, st := range es.Steps {
+					ps.Steps = append(ps.Steps, st.Text)
+				}
+				p.steps = append(p.steps, ps)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if i+1 < len(chunks) {
+			chunks[i+1].offset = next
+		}
+	}
+	p.chunks = chunks
+	if len(problems) > 0 {
+		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: fmt.Errorf("%s\n(the step grammar is in steps/doc.go and the README)", strings.Join(problems, "\n"))}
+	}
+	if unused := sel.unused(); len(unused) > 0 {
+		return nil, &ConfigError{File: "arguments", Err: fmt.Errorf("%s: no scenario of the plan is at that line (give the line of a Scenario or one of its steps)", strings.Join(unused, ", "))}
+	}
+	if p.count == 0 {
+		if sel.active() {
+			return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "name", Err: fmt.Errorf("no scenario matches tags %q and the selection (%s)", tags, strings.Join(sel.filters(), "; "))}
+		}
+		return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "tags", Err: fmt.Errorf("no scenario matches tags %q", tags)}
+	}
+	return p, nil
+}
+
+// suiteOf is the godog suite that parses paths as the run does.
+func suiteOf(sc script, tags string, paths []string) godog.TestSuite {
+	return godog.TestSuite{Options: &godog.Options{FS: sc.fsys, Paths: paths, Tags: tags, Strict: true}}
+}
+
+func parseErr(sc script, err error) error { return gherkinError(sc, err) }
+
+// chunkScript groups the script's files, in order, into chunks of at most
+// size scenarios (a larger file is a chunk of its own). Files
+// are counted one at a time: parsing the whole plan at once is what a
+// chunk avoids holding.
+func chunkScript(sc script, tags string, size int) ([]chunk, error) {
+	var chunks []chunk
+	var cur chunk
+	n := 0
+	for _, path := range sc.paths {
+		feats, err := suiteOf(sc, tags, []string{path}).RetrieveFeatures()
+		if err != nil {
+			return nil, parseErr(sc, err)
+		}
+		k := 0
+		for _, f := range feats {
+			k += len(f.Pickles)
+		}
+		if n > 0 && n+k > size {
+			chunks = append(chunks, cur)
+			cur, n = chunk{}, 0
+		}
+		cur.paths = append(cur.paths, path)
+		n += k
+	}
+	if len(cur.paths) > 0 {
+		chunks = append(chunks, cur)
+	}
+	return chunks, nil
+}
+
+// walkChunk parses ch and yields each of its features with the scenarios
+// sel keeps, under the run's ids; check, when not nil, sees every
+// scenario first (kept or not) with its steps' texts and doc strings. It
+// returns the offset of the chunk after ch: past every id ch used.
+func walkChunk(sc script, tags string, ch chunk, sel *selection, check func(uri string, es *evidence.Scenario, texts []steps.StepText), yield func(*evidence.Feature) error) (int, error) {
+	feats, err := suiteOf(sc, tags, ch.paths).RetrieveFeatures()
+	if err != nil {
+		return 0, parseErr(sc, err)
+	}
+	next := ch.offset
+	used := func(id string) {
+		if n, err := strconv.Atoi(id); err == nil {
+			next = max(next, ch.offset+n+1)
+		}
+	}
 	for _, f := range feats {
 		doc := f.GherkinDocument
 		if doc == nil || doc.Feature == nil {
 			continue
 		}
-		astSteps, scenarios, background := astIndex(doc.Feature)
+		stepNodes, scenarios, background := astIndex(doc.Feature)
 		ef := &evidence.Feature{URI: doc.Uri, Name: doc.Feature.Name, Description: dedent(doc.Feature.Description), Tags: tagNames(doc.Feature.Tags)}
 		for _, pk := range f.Pickles {
-			es := &evidence.Scenario{ID: pk.Id, Name: pk.Name}
+			used(pk.Id)
+			es := &evidence.Scenario{ID: ch.runID(pk.Id), Name: pk.Name}
 			for _, t := range pk.Tags {
 				es.Tags = append(es.Tags, t.Name)
 			}
@@ -163,51 +360,47 @@ func parsePlan(sc script, tags string, defs []steps.Definition, sel *selection) 
 			lines := scenarioLines{own: es.Line}
 			var texts []steps.StepText
 			for _, ps := range pk.Steps {
-				st := &evidence.Step{ID: ps.Id, Text: ps.Text}
+				used(ps.Id)
+				st := &evidence.Step{ID: ch.runID(ps.Id), Text: ps.Text}
 				if len(ps.AstNodeIds) > 0 {
-					if a := astSteps[ps.AstNodeIds[0]]; a != nil {
+					if a := stepNodes[ps.AstNodeIds[0]]; a != nil {
 						st.Keyword, st.Line = a.Keyword, int(a.Location.Line)
 						if !background[ps.AstNodeIds[0]] {
 							lines.steps = append(lines.steps, st.Line)
 						}
 					}
 				}
-				if msg := matchStep(ps.Text, defs); msg != "" {
-					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", sc.where(doc.Uri), st.Line, msg, strings.TrimSpace(st.Keyword)+" "+ps.Text))
-				}
 				es.Steps = append(es.Steps, st)
-				texts = append(texts, steps.StepText{Text: ps.Text, Doc: docString(ps)})
+				if check != nil {
+					texts = append(texts, steps.StepText{Text: ps.Text, Doc: docString(ps)})
+				}
 			}
-			// What the generic steps refer to ({name}s, field paths) is
-			// checked here too, before anything is sent.
-			for _, pr := range steps.CheckScenario(texts) {
-				st := es.Steps[pr.Index]
-				problems = append(problems, fmt.Sprintf("%s:%d: step %q: %s", sc.where(doc.Uri), st.Line, strings.TrimSpace(st.Keyword)+" "+st.Text, pr.Msg))
+			if check != nil {
+				check(doc.Uri, es, texts)
 			}
 			if !sel.keep(filepath.ToSlash(sc.where(doc.Uri)), es.Name, lines) { // features.extra's files by their path on disk
 				continue
 			}
 			ef.Scenarios = append(ef.Scenarios, es)
-			p.byID[pk.Id] = es
-			p.featureOf[pk.Id] = ef.Name
 		}
 		if len(ef.Scenarios) > 0 {
-			p.features = append(p.features, ef)
+			if err := yield(ef); err != nil {
+				return 0, err
+			}
 		}
 	}
-	if len(problems) > 0 {
-		return nil, &ConfigError{File: "features (" + sc.source + ")", Err: fmt.Errorf("%s\n(the step grammar is in steps/doc.go and the README)", strings.Join(problems, "\n"))}
-	}
-	if unused := sel.unused(); len(unused) > 0 {
-		return nil, &ConfigError{File: "arguments", Err: fmt.Errorf("%s: no scenario of the plan is at that line (give the line of a Scenario or one of its steps)", strings.Join(unused, ", "))}
-	}
-	if len(p.byID) == 0 {
-		if sel.active() {
-			return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "name", Err: fmt.Errorf("no scenario matches tags %q and the selection (%s)", tags, strings.Join(sel.filters(), "; "))}
+	return next, nil
+}
+
+// source is the plan's report skeleton, parsed again from the script
+// chunk by chunk each time it is read (evidence.Recorder.StartPlan).
+func (p *plan) source(yield func(*evidence.Feature) error) error {
+	for _, ch := range p.chunks {
+		if _, err := walkChunk(p.sc, p.tags, ch, p.sel, nil, yield); err != nil {
+			return err
 		}
-		return nil, &ConfigError{File: "features (" + sc.source + ")", Field: "tags", Err: fmt.Errorf("no scenario matches tags %q", tags)}
 	}
-	return p, nil
+	return nil
 }
 
 // docString is a pickle step's doc string, "" when it has none.
@@ -297,22 +490,6 @@ func dedent(s string) string {
 		lines[i] = strings.TrimSpace(l)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// planned lists the plan's scenarios in run order for the steps, which
-// need to know which scenario builds what.
-func (p *plan) planned() []steps.PlannedScenario {
-	var out []steps.PlannedScenario
-	for _, f := range p.features {
-		for _, sc := range f.Scenarios {
-			ps := steps.PlannedScenario{ID: sc.ID, Name: sc.Name}
-			for _, st := range sc.Steps {
-				ps.Steps = append(ps.Steps, st.Text)
-			}
-			out = append(out, ps)
-		}
-	}
-	return out
 }
 
 // gherkinErrorPattern reads godog's report of a Gherkin syntax error:

@@ -15,7 +15,7 @@ func TestBuilderOfAPrerequisiteFailsOthersAreBlocked(t *testing.T) {
 	cfg.Fixtures.OwnAccountID = "not-an-account-of-this-application"
 	res, out := runPlan(t, cfg)
 	failed := 0
-	for _, sc := range res.Report.Scenarios() {
+	for _, sc := range reportOf(t, res).Scenarios() {
 		if sc.Status == evidence.StatusFailed {
 			failed++
 		}

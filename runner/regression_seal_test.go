@@ -40,7 +40,7 @@ func TestFeatureDeletedMidRunStillVerifies(t *testing.T) {
 	cfg.Client.PrivateKeyFile = keyPath
 	cfg.Features.Dir = fdir
 	var once sync.Once
-	opts := Options{Config: cfg, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test",
+	opts := Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test",
 		Transport: faultTransport{func(r *http.Request) {
 			if filepath.Base(r.URL.Path) == "balance" {
 				once.Do(func() { os.Remove(filepath.Join(fdir, "02-read-account.feature")) })
@@ -68,7 +68,7 @@ func TestFeatureHashesAreOfTheScriptThatRan(t *testing.T) {
 	cfg.Client.PrivateKeyFile = keyPath
 	cfg.Features.Dir = fdir
 	var once sync.Once
-	opts := Options{Config: cfg, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test",
+	opts := Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &syncBuffer{}, Lookup: noEnv}, Version: "test",
 		Transport: faultTransport{func(r *http.Request) {
 			if filepath.Base(r.URL.Path) == "balance" {
 				once.Do(func() {
@@ -107,7 +107,7 @@ func TestSealFailureIsIncomplete(t *testing.T) {
 		})
 	}
 	out := &syncBuffer{}
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: out, Lookup: noEnv}, Transport: faultTransport{fault}})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: out, Lookup: noEnv}, Transport: faultTransport{fault}})
 	require.NoError(t, err)
 	assert.Equal(t, ExitIncomplete, res.ExitCode)
 	assert.Contains(t, out.String(), "the bundle is incomplete")

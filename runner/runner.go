@@ -49,13 +49,23 @@ type Options struct {
 	// (webhooks.partner_url): homolog's test Stone key. Required when the
 	// plan names a partner receiver.
 	StoneKey *rsa.PrivateKey
+	// Keys hands out the run's throwaway keys (the simulator's, the
+	// ephemeral partner key, a stranger's); nil → a KeyCache of this run
+	// alone. The CLI passes one kept in the user's cache folder, tests
+	// share one: generating RSA keys is most of a simulator run's CPU.
+	Keys KeySource
+
+	suiteScenarios int // scenarios per godog suite; 0 → chunkScenarios (tests run small plans in several)
 }
 
 // Result is how a run ended.
 type Result struct {
 	ExitCode int
 	Bundle   string // the bundle folder, "" if none was written
-	Report   *evidence.Report
+	// Report is the run's header and totals; its features, exchanges and
+	// webhooks are in the bundle (report.json, evidence.ReadReport), not
+	// held in memory.
+	Report *evidence.Report
 }
 
 // Run executes the plan. A returned error is a configuration problem (exit
@@ -86,6 +96,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		out = io.Discard
 		opts.Env.Stdout = out
 	}
+	keys := runKeys(opts.Keys, c)
 	tags := planTags(c.Tags, c)
 
 	sc, err := loadScript(c, dirFS)
@@ -96,7 +107,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
-	p, err := parsePlan(sc, tags, steps.Definitions(), sel)
+	size := opts.suiteScenarios
+	if size <= 0 {
+		size = chunkScenarios
+	}
+	p, err := parsePlanIn(sc, tags, steps.Definitions(), sel, size)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -111,7 +126,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if hooksSrv != nil {
 		webhookURL = hooksSrv.URL()
 	}
-	tgt, err := openTarget(c, opts.Env, key, webhookURL)
+	tgt, err := openTarget(c, opts.Env, key, webhookURL, keys)
 	if err != nil {
 		return Result{ExitCode: ExitConfig}, err
 	}
@@ -145,22 +160,22 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return abandon(dir, &ConfigError{File: c.Source, Field: "client", Err: err})
 	}
 	ev := stepEvidence{rec: rec}
-	owner := tgt.owner(client, hc, ev, steps.OwnerActions(p.planned(), tgt.fixtures))
+	owner := tgt.owner(client, hc, ev, steps.OwnerActions(p.steps, tgt.fixtures))
 	if c, ok := owner.(io.Closer); ok {
 		defer c.Close()
 	}
 	stepsCfg := steps.Config{
 		Client: client, Owner: owner, Fixtures: tgt.fixtures, RunID: runID, Evidence: ev,
 		NewID:      uuid.NewString,
-		NewKey:     func() (*rsa.PrivateKey, error) { return rsa.GenerateKey(rand.Reader, ephemeralKeyBits) },
+		NewKey:     func() (*rsa.PrivateKey, error) { return strangerKey(keys, tgt.key) },
 		HTTPClient: hc, Poll: tgt.poll, Wait: tgt.wait, Now: now,
 		NoInbox:   "webhooks.listen is not set: set it to an address reachable at the webhook URI registered with Stone",
 		NoPartner: "webhooks.partner_url is not set: set it to the partner's own webhook receiver",
-		Plan:      p.planned(),
+		Plan:      p.steps,
 		Lang:      c.language(),
 	}
 	if c.Webhooks.PartnerURL != "" {
-		if stepsCfg.Partner, err = partnerSender(c, opts.StoneKey, tgt.key, hc); err != nil {
+		if stepsCfg.Partner, err = partnerSender(c, opts.StoneKey, tgt.key, hc, keys); err != nil {
 			return abandon(dir, err)
 		}
 	}
@@ -174,38 +189,48 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return abandon(dir, err)
 	}
+	// The session took what it needs of the plan's steps; the texts of
+	// every step of a large plan need not stay in memory for the run.
+	p.steps, stepsCfg.Plan = nil, nil
 
 	words := c.words()
 	report := &evidence.Report{
 		RunID: runID, ClientID: tgt.clientID, Lang: c.language(), Operator: c.Operator, Signoff: signoff(c),
-		Tool:     evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
-		Target:   evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
-		Features: p.features,
+		Tool:   evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
+		Target: evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
 	}
 	if report.Coverage, err = coverage(c, sc, p, sel, report.Target); err != nil {
 		return abandon(dir, err)
 	}
-	if err := rec.Start(report); err != nil {
+	if err := rec.StartPlan(report, p.source); err != nil {
 		return Result{ExitCode: ExitIncomplete, Bundle: dir}, err
 	}
-	fmt.Fprintf(out, words.RunStart+"\n", runID, len(p.byID), tgt.name, tgt.endpoints.APIURL)
+	fmt.Fprintf(out, words.RunStart+"\n", runID, p.count, tgt.name, tgt.endpoints.APIURL)
 
 	runCtx, cancel := context.WithTimeout(ctx, time.Duration(c.Timeout))
 	defer cancel()
 	h := &hooks{session: session, rec: rec, plan: p, out: out, ctx: runCtx, failFast: c.FailFast, words: words}
 	crash := execute(func() {
-		godog.TestSuite{
-			Name: "homolog",
-			ScenarioInitializer: func(s *godog.ScenarioContext) {
-				h.install(s)
-				steps.Register(s, session)
-			},
-			Options: &godog.Options{
-				FS: sc.fsys, Paths: sc.paths, Tags: tags, Strict: true,
-				Concurrency: c.Concurrency, Format: "progress", Output: io.Discard, NoColors: true,
-				DefaultContext: runCtx,
-			},
-		}.Run()
+		// One godog suite per chunk of the plan, in order: what godog
+		// keeps of a suite goes when it ends (plan.go, chunkScenarios).
+		for _, ch := range p.chunks {
+			if runCtx.Err() != nil || h.stopped.Load() {
+				break // what is left stays not run, as its scenarios would
+			}
+			h.chunk = ch
+			godog.TestSuite{
+				Name: "homolog",
+				ScenarioInitializer: func(s *godog.ScenarioContext) {
+					h.install(s)
+					steps.Register(s, session)
+				},
+				Options: &godog.Options{
+					FS: sc.fsys, Paths: ch.paths, Tags: tags, Strict: true,
+					Concurrency: c.Concurrency, Format: "progress", Output: io.Discard, NoColors: true,
+					DefaultContext: runCtx,
+				},
+			}.Run()
+		}
 	})
 
 	o := outcome(ctx, runCtx, rec.Report())
@@ -238,6 +263,28 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	return Result{ExitCode: exit, Bundle: dir, Report: final}, nil
 }
 
+// runKeys is the run's key source, already making the keys the plan's
+// target will ask for.
+func runKeys(keys KeySource, c Config) KeySource {
+	if keys == nil {
+		keys = NewKeyCache(KeyCacheOptions{})
+	}
+	p, ok := keys.(interface{ Prepare(...KeyRole) })
+	if !ok {
+		return keys
+	}
+	if c.Target != TargetSimulator {
+		p.Prepare(KeyStranger)
+		return keys
+	}
+	roles := []KeyRole{KeySimulatorSigning, KeySimulatorEncryption, KeyStranger}
+	if c.Client.PrivateKeyFile == "" && c.Client.PrivateKeyEnv == "" {
+		roles = append(roles, KeyClient)
+	}
+	p.Prepare(roles...)
+	return keys
+}
+
 // execute runs f and turns a panic that escapes it (godog recovers panics
 // inside steps, but not in its own machinery or our hooks) into the reason
 // the run is incomplete, so that even then a verifiable bundle is written.
@@ -261,17 +308,9 @@ func signoff(c Config) *evidence.Signoff {
 
 // outcome decides the run's status and exit code from what was recorded.
 func outcome(parent, run context.Context, r *evidence.Report) evidence.Outcome {
-	notRun := 0
-	failed := false
-	for _, sc := range r.Scenarios() {
-		switch sc.Status {
-		case evidence.StatusPassed:
-		case evidence.StatusNotRun:
-			notRun++
-		default:
-			failed = true
-		}
-	}
+	c := r.Summary.Scenarios
+	notRun := c.NotRun
+	failed := c.Total-c.Passed-c.NotRun > 0
 	reason := ""
 	switch {
 	case parent.Err() != nil:

@@ -21,7 +21,7 @@ func runPlan(t *testing.T, cfg Config) (Result, string) {
 	t.Helper()
 	cfg.Out = t.TempDir()
 	var out bytes.Buffer
-	res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test"})
+	res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Stdout: &out, Lookup: noEnv}, Version: "test"})
 	require.NoError(t, err, out.String())
 	return res, out.String()
 }
@@ -113,7 +113,7 @@ func TestBlocked(t *testing.T) {
 	require.Equal(t, ExitFailed, res.ExitCode, out)
 
 	byName := map[string]*evidence.Scenario{}
-	for _, sc := range res.Report.Scenarios() {
+	for _, sc := range reportOf(t, res).Scenarios() {
 		byName[sc.Name] = sc
 	}
 	assert.Equal(t, evidence.StatusFailed, byName["List the accounts the application can operate"].Status)
@@ -148,7 +148,7 @@ func TestConfigErrors(t *testing.T) {
 			cfg := Defaults()
 			cfg.Out = t.TempDir()
 			tt.edit(&cfg)
-			res, err := Run(context.Background(), Options{Config: cfg, Env: Env{Lookup: noEnv}})
+			res, err := Run(context.Background(), Options{Config: cfg, Keys: sharedKeys, Env: Env{Lookup: noEnv}})
 			require.Error(t, err)
 			var ce *ConfigError
 			require.ErrorAs(t, err, &ce)
@@ -160,4 +160,21 @@ func TestConfigErrors(t *testing.T) {
 			assert.Empty(t, entries, "no bundle is started for a configuration error")
 		})
 	}
+}
+
+// reportOf is the whole report of a run's bundle, as report.json holds it:
+// a run keeps only its header and totals in memory.
+func reportOf(t *testing.T, res Result) *evidence.Report {
+	t.Helper()
+	r, err := evidence.ReadReport(res.Bundle)
+	require.NoError(t, err)
+	return r
+}
+
+// planFeatures is a plan's report skeleton, as the recorder reads it.
+func planFeatures(t *testing.T, p *plan) []*evidence.Feature {
+	t.Helper()
+	var out []*evidence.Feature
+	require.NoError(t, p.source(func(f *evidence.Feature) error { out = append(out, f); return nil }))
+	return out
 }

@@ -36,7 +36,7 @@ func describePlan(dir string, c Config, sc script, red *evidence.Redactor) func(
 			return err
 		}
 		header := "# The effective plan of this run: scenarios.yaml after HOMOLOG_* variables and flags.\n"
-		if err := evidence.WriteFileAtomic(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
+		if err := evidence.WriteBundleFile(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
 			return err
 		}
 		m.Features, m.BuiltinFeatures = hashFeatures(sc), builtinFeatures(sc.lang)
@@ -51,7 +51,7 @@ func describePlan(dir string, c Config, sc script, red *evidence.Redactor) func(
 func hashFeatures(sc script) []evidence.HashedFile {
 	var out []evidence.HashedFile
 	for _, p := range sc.paths {
-		out = append(out, evidence.HashedFile{Path: p, SHA256: evidence.SHA256(sc.files[p])})
+		out = append(out, evidence.HashedFile{Path: p, SHA256: sc.hashes[p]})
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package runner
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -46,12 +45,12 @@ type target struct {
 // openTarget starts the in-process simulator or prepares Stone's sandbox or
 // production.
 // key is the partner's key the plan names (nil: none named, which only the
-// simulator accepts, making a throwaway one).
-func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string) (*target, error) {
+// simulator accepts, taking a throwaway one from keys).
+func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string, keys KeySource) (*target, error) {
 	pin, noPIN := ownerPIN(c, env)
 	switch c.Target {
 	case TargetSimulator:
-		return openSimulator(c, key, webhookURL, pin)
+		return openSimulator(c, key, webhookURL, pin, keys)
 	case TargetSandbox, TargetProduction:
 		if key == nil {
 			return nil, c.fieldErr("client.private_key_file", "required for target %s: the PEM file of the key registered with Stone (or set HOMOLOG_PRIVATE_KEY_FILE)", c.Target)
@@ -159,14 +158,24 @@ func overlay(base, over steps.Fixtures) steps.Fixtures {
 	return base
 }
 
-func openSimulator(c Config, key *rsa.PrivateKey, webhookURL, pin string) (*target, error) {
+func openSimulator(c Config, key *rsa.PrivateKey, webhookURL, pin string, keys KeySource) (*target, error) {
 	// The key the user gave signs the bundle and is the one the simulator
-	// registers; only without one is a throwaway key made.
+	// registers; only without one is a throwaway key taken from keys.
+	var err error
 	if key == nil {
-		var err error
-		if key, err = rsa.GenerateKey(rand.Reader, ephemeralKeyBits); err != nil {
-			return nil, fmt.Errorf("runner: generate ephemeral key: %w", err)
+		if key, err = keys.Key(KeyClient); err != nil {
+			return nil, err
 		}
+	}
+	// The simulator's keys come from the key source too: made ahead of
+	// time, no request waits for one.
+	simKey, err := keys.Key(KeySimulatorSigning)
+	if err != nil {
+		return nil, err
+	}
+	encKey, err := keys.Key(KeySimulatorEncryption)
+	if err != nil {
+		return nil, err
 	}
 	clientID := c.Client.ID
 	if clientID == "" {
@@ -183,6 +192,7 @@ func openSimulator(c Config, key *rsa.PrivateKey, webhookURL, pin string) (*targ
 	sim, err := simulator.New(simulator.Options{
 		PIN:         pin,
 		FinishAfter: finishAfter(c.Simulator.FinishAfter),
+		SigningKey:  simKey, EncryptionKey: encKey,
 		Faults: simulator.Faults{
 			Seed: f.Seed, Latency: time.Duration(f.Latency), ErrorRate: f.ErrorRate, RateLimitRate: f.RateLimitRate,
 			UnavailableRate: f.UnavailableRate, DropRate: f.DropRate, RetryAfter: time.Duration(f.RetryAfter), Paths: f.Paths,

@@ -64,7 +64,9 @@ func TestWebhookDeliveriesRecorded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ev-1", d.Record.Webhook.EventID)
 	assert.NotZero(t, d.Record.Seq)
-	rep, err := rec.Finish(evidence.Outcome{Status: "passed", Complete: true})
+	_, err = rec.Finish(evidence.Outcome{Status: "passed", Complete: true})
+	require.NoError(t, err)
+	rep, err := evidence.ReplayJournal(dir)
 	require.NoError(t, err)
 	require.Len(t, rep.Webhooks, 3)
 	assert.Equal(t, "accepted", rep.Webhooks[0].Outcome)
@@ -128,7 +130,7 @@ func TestWebhooksSurviveAFailedKeysFetch(t *testing.T) {
 	require.True(t, ft.failed, "the keys were fetched")
 	require.Equal(t, ExitPassed, res.ExitCode, out.String())
 	rejected := 0
-	for _, w := range res.Report.Webhooks {
+	for _, w := range reportOf(t, res).Webhooks {
 		if w.Outcome == "rejected" && w.Status == http.StatusInternalServerError {
 			rejected++
 		}

@@ -302,13 +302,16 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.book.SettleDue(c.Now)
-	s.hooks.Kick()
 	if strings.HasPrefix(r.URL.Path, "/_sim/") {
 		// Webhook URIs name the host callers reach the controls at
 		// (webhooks.Hooks.Observe).
 		s.hooks.Observe(r)
 	}
 	s.mux.ServeHTTP(sw, api.WithCall(r, c))
+	// Deliver what came due and what the handler itself emitted now, not
+	// with the next request or background tick: a client waiting for a
+	// webhook makes no request, and would sit out the tick.
+	s.hooks.Kick()
 }
 
 // requestID is 32 hex characters, derived from NewID so that an injected id

@@ -111,13 +111,30 @@ func TestWebhookKickThenWait(t *testing.T) {
 	if rcv.count() != 1 {
 		t.Fatalf("after kick and wait: %d deliveries, want 1", rcv.count())
 	}
-	// Any request kicks delivery too (the event emitted by a handler goes
-	// out on the following request or background tick).
+	// Any request kicks delivery too, once it has been handled (so the
+	// events its own handler emitted go out with it).
 	e.emit(transferEvent(e, "tr-2"))
 	e.do(http.MethodGet, "/api/v1/institutions", nil, nil)
 	e.sim.hooks.Wait()
 	if rcv.count() != 2 {
 		t.Fatalf("after a request and wait: %d deliveries, want 2", rcv.count())
+	}
+}
+
+// TestWebhookOfTheRequestItself: what a request's own handler emits goes
+// out once that request is handled, with no later request or background
+// tick (none runs here: the simulator is not Started): a client waiting
+// for that webhook makes no request and must not sit out a tick.
+func TestWebhookOfTheRequestItself(t *testing.T) {
+	e := newEnv(t)
+	rcv := newReceiver(t, always(http.StatusOK))
+	e.setWebhookURL(rcv.srv.URL)
+	e.sim.hooks.Wait()
+	before := rcv.count()
+	e.consent("approve") // emits consent_requested for the client
+	e.sim.hooks.Wait()
+	if rcv.count() != before+1 {
+		t.Fatalf("after the consent request: %d deliveries, want %d (the request's own event)", rcv.count(), before+1)
 	}
 }
 

@@ -158,6 +158,9 @@ func NewSession(cfg Config) (*Session, error) {
 	}
 	s := &Session{cfg: cfg, facts: map[string]*fact{}, owed: map[string]PlannedScenario{}, order: map[string]int{}}
 	s.owe(cfg.Plan)
+	// What owe kept is all the session needs of the plan: a large plan's
+	// step texts are not held for the whole run.
+	s.cfg.Plan = nil
 	return s, nil
 }
 

@@ -257,6 +257,17 @@ func (d Definition) handler(w *World) any {
 	}).Interface()
 }
 
+type scenarioIDKey struct{}
+
+// WithScenarioID tells the steps the run's id of the scenario godog is
+// about to run, when it is not godog's own pickle id (a runner that runs
+// its plan as several godog suites numbers their pickles apart). The
+// runner's Before hook, installed ahead of Register's, puts it in the
+// scenario's context.
+func WithScenarioID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, scenarioIDKey{}, id)
+}
+
 // Register wires the steps into one scenario's godog context, the way
 // godog's own examples do: the scenario's state is built once here and
 // every handler is a method bound to it. godog calls its scenario
@@ -266,7 +277,17 @@ func Register(sc *godog.ScenarioContext, s *Session) {
 	w := &World{s: s}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		w.id, w.scenario = p.Id, p.Name
+		if id, ok := ctx.Value(scenarioIDKey{}).(string); ok {
+			w.id = id
+		}
 		return ctx, nil
+	})
+	sc.After(func(ctx context.Context, _ *godog.Scenario, err error) (context.Context, error) {
+		// godog keeps every step's matched definition, and with it the
+		// handler bound to this World, until the whole run ends: what the
+		// scenario read (responses, records) must not stay alive with it.
+		*w = World{s: w.s}
+		return ctx, err
 	})
 	for _, d := range grammar() {
 		sc.Step(d.Expr, d.handler(w))

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"syscall"
 
@@ -40,7 +41,8 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, interactive: isTerminal(os.Stdin), configDir: os.UserConfigDir})
+	code := execute(ctx, os.Args[1:], streams{in: os.Stdin, out: os.Stdout, err: os.Stderr, lookup: os.LookupEnv, interactive: isTerminal(os.Stdin), configDir: os.UserConfigDir,
+		keys: runner.NewKeyCache(runner.KeyCacheOptions{Dir: ephemeralKeysDir()})})
 	stop()
 	os.Exit(code)
 }
@@ -55,6 +57,22 @@ type streams struct {
 	// configDir is the user's configuration folder (os.UserConfigDir),
 	// where homolog keeps its test Stone key; tests point it elsewhere.
 	configDir func() (string, error)
+	// keys are the throwaway keys of simulator runs (nil → each run
+	// generates its own): kept in the user's cache folder, so a run does
+	// not spend most of its CPU generating RSA keys; tests share one.
+	keys runner.KeySource
+}
+
+// ephemeralKeysDir is where the throwaway keys of simulator runs are kept
+// between runs: homolog's folder of the user's cache directory, "" (keep
+// them in memory) when there is none. They sign nothing a partner or Stone
+// relies on: a bundle signed with one proves its integrity, not who made it.
+func ephemeralKeysDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "homolog", "ephemeral-keys")
 }
 
 // isTerminal reports whether f is a terminal, not a pipe, a file or

@@ -22,6 +22,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/openbank-homolog/homolog/runner"
 )
 
 // cli runs the CLI in-process, as a user would from a shell, in dir.
@@ -39,7 +41,7 @@ func cli(t *testing.T, dir string, env map[string]string, args ...string) (code 
 		home = t.TempDir()
 	}
 	configDir := func() (string, error) { return filepath.Join(home, "user-config"), nil }
-	code = execute(context.Background(), args, streams{in: strings.NewReader(""), out: &out, err: &errb, lookup: lookup, configDir: configDir})
+	code = execute(context.Background(), args, streams{keys: sharedKeys, in: strings.NewReader(""), out: &out, err: &errb, lookup: lookup, configDir: configDir})
 	return code, out.String(), errb.String()
 }
 
@@ -159,7 +161,7 @@ func TestSimulateServesCurl(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--client", clientID + "=" + pubPath},
-			streams{in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+			streams{keys: sharedKeys, in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	var base string
 	select {
@@ -239,7 +241,7 @@ func startSimulate(t *testing.T, args ...string) (string, *lineBuffer) {
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, append([]string{"simulate"}, args...),
-			streams{in: strings.NewReader(""), out: out, err: errb, lookup: func(string) (string, bool) { return "", false }})
+			streams{keys: sharedKeys, in: strings.NewReader(""), out: out, err: errb, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	select {
@@ -327,3 +329,7 @@ func (l *lineBuffer) Write(p []byte) (int, error) {
 		}
 	}
 }
+
+// sharedKeys are the throwaway keys of every run these tests make, kept
+// across runs as main keeps them in the user's cache folder.
+var sharedKeys = runner.NewKeyCache(runner.KeyCacheOptions{})

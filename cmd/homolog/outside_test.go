@@ -106,7 +106,7 @@ func TestOutsideClient(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--client", o.clientID + "=" + pub},
-			streams{in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+			streams{keys: sharedKeys, in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	select {
 	case o.base = <-out.lines:
@@ -330,7 +330,7 @@ func TestSimulateFaultFlags(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--unavailable-rate", "1", "--fault-seed", "9"},
-			streams{in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+			streams{keys: sharedKeys, in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	var base string
 	select {

@@ -43,7 +43,7 @@ func startSandbox(t *testing.T, redirectURI string, extraPlan string) *sandbox {
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--client", sb.clientID + "=" + filepath.Join(dir, "keys", "public.pem"), "--redirect-uri", redirectURI},
-			streams{in: strings.NewReader(""), out: lines, err: stderr, lookup: func(string) (string, bool) { return "", false }})
+			streams{keys: sharedKeys, in: strings.NewReader(""), out: lines, err: stderr, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 	select {
@@ -137,7 +137,7 @@ func (sb *sandbox) runPerson(t *testing.T, interactive bool, person func(line st
 		in = strings.NewReader("")
 	}
 	var errb bytes.Buffer
-	code := execute(context.Background(), append([]string{"run"}, args...), streams{in: in, out: outW, err: &errb, interactive: interactive,
+	code := execute(context.Background(), append([]string{"run"}, args...), streams{keys: sharedKeys, in: in, out: outW, err: &errb, interactive: interactive,
 		lookup: func(string) (string, bool) { return "", false }})
 	outW.Close()
 	wg.Wait()

@@ -83,6 +83,7 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 				Config:  cfg,
 				Env:     runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in, Stderr: s.err, Interactive: s.interactive},
 				Version: version(),
+				Keys:    s.keys,
 			}
 			if cfg.Webhooks.PartnerURL != "" {
 				// The partner's receiver is tested with homolog's test

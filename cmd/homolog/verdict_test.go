@@ -100,7 +100,7 @@ func TestVerdictNamesHostsThatAreNotStones(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--client", clientID + "=" + filepath.Join(dir, "keys", "public.pem")},
-			streams{in: strings.NewReader(""), out: lines, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+			streams{keys: sharedKeys, in: strings.NewReader(""), out: lines, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	var base string
 	select {

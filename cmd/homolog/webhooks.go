@@ -98,7 +98,7 @@ error, 3 incomplete (interrupted).`,
 			res, err := runner.SendWebhooks(cmd.Context(), runner.WebhooksOptions{
 				Config: cfg, Env: runner.Env{Lookup: s.lookup, Stdout: s.out, Stdin: s.in},
 				URL: target, Events: selected, Of: len(all), Filter: filter,
-				PartnerKey: pub, StoneKey: stoneKey, Within: within, Version: version(),
+				PartnerKey: pub, StoneKey: stoneKey, Within: within, Version: version(), Keys: s.keys,
 			})
 			if err != nil {
 				return err

@@ -341,7 +341,7 @@ func TestWebhooksKeysStayTheSame(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		done <- execute(ctx, []string{"simulate", "--addr", "127.0.0.1:0", "--stone-key", path},
-			streams{in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
+			streams{keys: sharedKeys, in: strings.NewReader(""), out: out, err: io.Discard, lookup: func(string) (string, bool) { return "", false }})
 	}()
 	var base string
 	select {

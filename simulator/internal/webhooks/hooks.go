@@ -26,9 +26,9 @@ import (
 //	attempt is due backoff(n) = 1s·2^(n-1), capped at 10 min, after attempt n
 //	(1s, 2s, 4s … 512s, then 600s): 50 attempts span about 7 h of clock time.
 //
-// Delivery rounds run (a) asynchronously when a request starts, after due
-// transitions are settled (kick; what the request's own handler emits goes
-// out with the next request or tick), (b) every webhookTick of real time
+// Delivery rounds run (a) asynchronously once a request has been handled
+// (kick: what came due before it and what its own handler emitted go out
+// at once), (b) every webhookTick of real time
 // while the simulator is Started (start/stop), and (c) synchronously on
 // POST /_sim/webhooks/flush. Rounds are serialised, and no round holds the
 // store lock while it talks HTTP.
