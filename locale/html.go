@@ -35,6 +35,14 @@ type HTMLWords struct {
 	JWTNote, NoHeaders                         string
 	BodyStored, BodyOutside, BodyNotCaptured   string // BodyStored, BodyNotCaptured: %d bytes
 	NoBody, Error, NoResult, Encrypted         string
+	// The compact page of a large run.
+	JSOffTitle, JSOff                        string
+	DidNotPass, ProblemsTitle, ProblemsIntro string
+	CompactNote, ShowAll, OrOpen             string
+	ThoseNotPassed, ShownAbove               string
+	ShowSteps, InFullUnder, ShowThem         string
+	LazyTimeline, LazyWebhooks, PrintNote    string
+	SetupWhere                               string // where a setup exchange happened, in the timeline
 }
 
 func englishHTML() HTMLWords {
@@ -77,6 +85,16 @@ func englishHTML() HTMLWords {
 		BodyOutside:     "Body reference outside the bundle's bodies folder, not linked:",
 		BodyNotCaptured: "Body of %d bytes not captured.",
 		NoBody:          "No body.", Error: "error", NoResult: "no response", Encrypted: "(encrypted: a JWE)",
+		JSOffTitle: "JavaScript is off.",
+		JSOff:      "The steps, checks and exchanges of the scenarios that passed, the timeline and the webhooks show with it; report.json holds every one of them.",
+		DidNotPass: "Did not pass", ProblemsTitle: "Scenarios that did not pass",
+		ProblemsIntro: "Failed, blocked, undefined and pending scenarios, in full, in plan order; each is also listed under its feature below.",
+		CompactNote:   "Each scenario that passed shows its steps, checks and exchanges when asked", ShowAll: "show every scenario's", OrOpen: "or open this page at",
+		ThoseNotPassed: "those that did not pass", ShownAbove: "are shown in full above",
+		ShowSteps: "Show its steps and exchanges", InFullUnder: "In full under", ShowThem: "Show them",
+		LazyTimeline: "HTTP exchanges, in the order they started", LazyWebhooks: "webhooks",
+		PrintNote:  "(steps and exchanges not shown: show every scenario's before printing, or read report.json)",
+		SetupWhere: "setup",
 	}
 }
 
@@ -120,5 +138,15 @@ func portugueseHTML() HTMLWords {
 		BodyOutside:     "Referência de corpo fora da pasta bodies do pacote, sem link:",
 		BodyNotCaptured: "Corpo de %d bytes não capturado.",
 		NoBody:          "Sem corpo.", Error: "erro", NoResult: "sem resposta", Encrypted: "(cifrado: um JWE)",
+		JSOffTitle: "O JavaScript está desligado.",
+		JSOff:      "Os passos, verificações e trocas dos cenários aprovados, a linha do tempo e os webhooks aparecem com ele; o report.json tem todos eles.",
+		DidNotPass: "Não passaram", ProblemsTitle: "Cenários que não passaram",
+		ProblemsIntro: "Cenários reprovados, bloqueados, indefinidos e pendentes, completos, na ordem do plano; cada um também aparece na sua funcionalidade, abaixo.",
+		CompactNote:   "Cada cenário aprovado mostra seus passos, verificações e trocas quando pedido", ShowAll: "mostrar os de todos os cenários", OrOpen: "ou abra esta página em",
+		ThoseNotPassed: "os que não passaram", ShownAbove: "aparecem completos acima",
+		ShowSteps: "Mostrar os passos e as trocas", InFullUnder: "Completo em", ShowThem: "Mostrar",
+		LazyTimeline: "trocas HTTP, na ordem em que começaram", LazyWebhooks: "webhooks",
+		PrintNote:  "(passos e trocas não mostrados: mostre os de todos os cenários antes de imprimir, ou leia o report.json)",
+		SetupWhere: "preparação",
 	}
 }

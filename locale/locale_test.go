@@ -64,7 +64,7 @@ func compare(t *testing.T, path string, en, pt reflect.Value) {
 // copy: a sentence left in English is caught (the words both languages
 // share are listed).
 func TestCataloguesDiffer(t *testing.T) {
-	same := map[string]bool{"Catalogue.Markdown.Total": true, "Catalogue.Markdown.Status": true, "Catalogue.HTML.Total": true}
+	same := map[string]bool{"Catalogue.Markdown.Total": true, "Catalogue.Markdown.Status": true, "Catalogue.HTML.Total": true, "Catalogue.HTML.LazyWebhooks": true}
 	en, pt := reflect.ValueOf(*english()), reflect.ValueOf(*portuguese())
 	var walk func(path string, a, b reflect.Value)
 	walk = func(path string, a, b reflect.Value) {
