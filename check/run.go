@@ -62,6 +62,10 @@ const (
 	TopUpChallenged          = "topup_challenged"
 	TopUpExecuted            = "topup_executed"
 	SignUpAccepted           = "signup_accepted"
+	ContactSaved             = "contact_saved"
+	ContactListed            = "contact_listed"
+	ContactBankAccountSaved  = "contact_bank_account_saved"
+	ContactShowsBankAccount  = "contact_shows_bank_account"
 )
 
 // Lookup returns the check called name.
@@ -163,6 +167,14 @@ func Lookup(name string) (Func, bool) {
 		return topUpExecuted, true
 	case SignUpAccepted:
 		return signUpAccepted, true
+	case ContactSaved:
+		return contactSaved, true
+	case ContactListed:
+		return contactListed, true
+	case ContactBankAccountSaved:
+		return contactBankAccountSaved, true
+	case ContactShowsBankAccount:
+		return contactShowsBankAccount, true
 	}
 	return nil, false
 }
@@ -199,7 +211,8 @@ func names() []string {
 		DocumentMasked, PixKeyListed, BoletoDryRun, AmountsAgree, BoletoIssued, LimitsValid, WebhookReceived, WebhookListed,
 		PartnerWebhookAccepted, PartnerWebhookAgain, PartnerWebhookRefused,
 		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF,
-		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted}
+		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted,
+		ContactSaved, ContactListed, ContactBankAccountSaved, ContactShowsBankAccount}
 	sort.Strings(all)
 	return all
 }

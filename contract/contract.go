@@ -110,6 +110,12 @@ func Endpoints() []Endpoint {
 		{"POST /api/v1/accounts/{id}/operations/actions/approve", "operations_approved.json", "stone-api.md §5.6"},
 		{"POST /api/v1/accounts/{id}/operations/actions/cancel", "operations_cancelled.json", "stone-api.md §5.6"},
 		{"GET /api/v1/discovery/keys", "discovery_keys.json", "stone-api.md §7"},
+		{"POST /api/v1/accounts/{id}/contacts", "contact.json", "stone-api-families.md §5.1"},
+		{"GET /api/v1/accounts/{id}/contacts", "contacts.json", "stone-api-families.md §5.1"},
+		{"GET /api/v1/accounts/{id}/contacts/{contact_id}", "contact.json", "stone-api-families.md §5.1"},
+		{"POST /api/v1/accounts/{id}/contacts/{contact_id}", "contact.json", "stone-api-families.md §5.1 (update, by POST)"},
+		{"POST /api/v1/accounts/{id}/contacts/{contact_id}/bank_accounts", "contact_bank_account.json", "stone-api-families.md §5.1"},
+		{"POST /api/v1/accounts/{id}/contacts/{contact_id}/bank_accounts/{bank_account_id}", "contact_bank_account.json", "stone-api-families.md §5.1 (update, by POST)"},
 	}
 }
 

@@ -65,6 +65,12 @@ func TestDocumentedExamplesHold(t *testing.T) {
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/statement?limit=x", "error_invalid_cursor.json", 400},
 		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/pix/outbound_pix_payments", "error_validation.json", 400},
 		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/topups/mobile/transactions", "error_challenge_required.json", 403},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts", "contact_created.json", 200},
+		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts?tax_id=47647430351", "contacts.json", 200},
+		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts/93305585", "contact.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts/93305585", "contact_updated.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts/93305585/bank_accounts", "contact_bank_account.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts/93305585/bank_accounts/e43e3003", "contact_bank_account_updated.json", 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.file, func(t *testing.T) {
@@ -122,6 +128,12 @@ func TestDriftIsNamed(t *testing.T) {
 				v["target"].(map[string]any)["account"].(map[string]any)["institution_number_code"] = 33
 			}),
 			[]string{"drift: POST /api/v1/external_transfers: target.account.institution_number_code: number, documented null or string"}},
+		{"a contact without its bank accounts list", "POST", api + "/api/v1/accounts/x/contacts/c1", 200,
+			edit(t, "contact_created.json", func(v map[string]any) { v["bank_accounts"] = nil; delete(v, "mobile") }),
+			[]string{
+				"drift: POST /api/v1/accounts/{id}/contacts/{contact_id}: bank_accounts: null, documented array",
+				"drift: POST /api/v1/accounts/{id}/contacts/{contact_id}: mobile missing",
+			}},
 		{"an error without its type", "GET", api + "/api/v1/accounts/nope", 403, []byte(`{"error":"forbidden"}`),
 			[]string{"drift: GET /api/v1/accounts/{id} (403): type missing"}},
 		{"an error on an endpoint the table does not list", "GET", api + "/api/v1/nowhere/1", 404, []byte(`{"type":"not_found"}`),

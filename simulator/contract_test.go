@@ -95,6 +95,16 @@ func TestEveryEndpointIsDriven(t *testing.T) {
 	call("POST", "/api/v1/pix/"+own+"/entries", `{"key_type":"random_key"}`, 202)
 	call("POST", "/api/v1/pix_payment_invoices", `{"account_id":"`+own+`","key":"`+e.fx.OwnPixKey+`","amount":700}`, 201)
 
+	// Contacts: created, listed, read and updated, with a bank account
+	// added and updated (families §5.1).
+	ct := call("POST", "/api/v1/accounts/"+own+"/contacts", docsContact, 200, idemHeader, "contract-contact")
+	cpath := "/api/v1/accounts/" + own + "/contacts/" + ct.str("id")
+	ba := call("POST", cpath+"/bank_accounts", `{"account_code":"106497993","branch_code":"0001","institution_code":"16501555"}`, 200, idemHeader, "contract-ba")
+	call("POST", cpath+"/bank_accounts/"+ba.str("id"), `{"pix_key":"dff85252-88ed-4ceb-8ced-4bdecd3f0d39"}`, 200)
+	call("GET", cpath, "", 200)
+	call("GET", "/api/v1/accounts/"+own+"/contacts?tax_id=16426334022", "", 200)
+	call("POST", cpath, `{"name":"Guilherme Barcelos"}`, 200)
+
 	// Everything again once the clock has moved them on.
 	e.clock.Advance(time.Hour)
 	call("GET", "/api/v1/internal_transfers/"+tr.str("id"), "", 200)

@@ -96,6 +96,14 @@ func servedRoutes() []string {
 		"POST /api/v1/applications/{app}/signups",
 		"GET /api/v1/applications/{app}/signups/{id}",
 		"POST /_sim/signups/{id}/status",
+		"POST /api/v1/accounts/{account_id}/contacts",
+		"GET /api/v1/accounts/{account_id}/contacts",
+		"GET /api/v1/accounts/{account_id}/contacts/{contact_id}",
+		"POST /api/v1/accounts/{account_id}/contacts/{contact_id}",
+		"DELETE /api/v1/accounts/{account_id}/contacts/{contact_id}",
+		"POST /api/v1/accounts/{account_id}/contacts/{contact_id}/bank_accounts",
+		"POST /api/v1/accounts/{account_id}/contacts/{contact_id}/bank_accounts/{bank_account_id}",
+		"DELETE /api/v1/accounts/{account_id}/contacts/{contact_id}/bank_accounts/{bank_account_id}",
 		"GET /consentimento",
 		"POST /consentimento",
 		"POST /_sim/owner/consent",
@@ -155,6 +163,8 @@ func fuzzWorld(e *env) map[string]string {
 	}
 	ids["signup"] = e.signUp(docsSignUp)
 	ids["order"] = e.call(http.MethodPost, "/api/v1/payment_links/orders", docsOrder(own), 200).str("id")
+	ids["contact"] = e.call(http.MethodPost, e.contactsPath(own), docsContact, 200).str("id")
+	ids["bank_account"] = e.call(http.MethodPost, e.contactsPath(own)+"/"+ids["contact"]+"/bank_accounts", `{"pix_key":"maria@example.com"}`, 200).str("id")
 	ids["entry"] = e.call(http.MethodGet, "/api/v1/pix/"+own+"/entries", "", http.StatusOK)["data"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }
@@ -176,7 +186,7 @@ func concrete(pattern string, ids map[string]string) string {
 	if strings.Contains(pattern, "/clients/") {
 		id = testClientID
 	}
-	return strings.NewReplacer("{id}", id, "{order_id}", ids["order"], "{product}", "games", "{app}", "application:"+testClientID, "{account_id}", ids["own"], "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
+	return strings.NewReplacer("{id}", id, "{order_id}", ids["order"], "{product}", "games", "{app}", "application:"+testClientID, "{account_id}", ids["own"], "{contact_id}", ids["contact"], "{bank_account_id}", ids["bank_account"], "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
 }
 
 func bodyRoutes() []string {

@@ -28,6 +28,7 @@
 //	internal/receipt       receipts (comprovantes) of transfers, payments, statements and PIX, as PDFs
 //	internal/signup        account opening: the JWE request, its analysis and the sign_up_* webhooks
 //	internal/topup         top-ups: providers, values, dry run, execution behind the PIN challenge
+//	internal/contact       an account's contacts and their bank accounts
 //	internal/webhooks      webhook sealing, delivery, retries and inspection
 //	internal/faults        injected faults
 //
@@ -56,6 +57,7 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/boleto"
 	"github.com/openbank-homolog/homolog/simulator/internal/calendar"
 	"github.com/openbank-homolog/homolog/simulator/internal/consent"
+	"github.com/openbank-homolog/homolog/simulator/internal/contact"
 	"github.com/openbank-homolog/homolog/simulator/internal/faults"
 	"github.com/openbank-homolog/homolog/simulator/internal/institutions"
 	"github.com/openbank-homolog/homolog/simulator/internal/keycloak"
@@ -154,6 +156,7 @@ type Simulator struct {
 	receipts  *receipt.Receipts
 	topups    *topup.TopUps
 	signups   *signup.SignUps
+	contacts  *contact.Contacts
 	consent   *consent.Site
 	hooks     *webhooks.Hooks
 	faults    *faults.Injector
@@ -240,6 +243,7 @@ func New(opts Options) (*Simulator, error) {
 		return nil, err
 	}
 	s.signups = signup.New(signup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt, ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey})
+	s.contacts = contact.New(contact.Options{Book: s.book, Idempotency: idem, Institutions: s.dir})
 
 	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)
@@ -255,6 +259,7 @@ func New(opts Options) (*Simulator, error) {
 	s.receipts.Routes(m)
 	s.topups.Routes(m)
 	s.signups.Routes(m)
+	s.contacts.Routes(m)
 	s.ops.Routes(m) // after every family registered its kind
 	s.consent.Routes(m)
 	s.hooks.Routes(m)

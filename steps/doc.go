@@ -143,4 +143,15 @@
 //	Stone accepts the account opening request, sent encrypted to its key                                                        check
 //	Stone's analysis moves the account opening to "X"                                                                           action (simulator)
 //	the account opening has status "X"                                                                                          check
+//	the application creates a contact                                                                                           action
+//	the contact is saved as sent                                                                                                check
+//	the contact is (listed|no longer listed) among the account's contacts                                                       check (of the call)
+//	the contact is found by its (tax id|account code|PIX key)                                                                   check (of the call)
+//	the application changes the contact's e-mail                                                                                action
+//	the application deletes the contact                                                                                         action
+//	the application adds (the bank account|the PIX key) in the fixtures to the contact                                          action
+//	the application changes the contact's bank account to the PIX key in the fixtures                                          action
+//	the application deletes the contact's bank account                                                                          action
+//	the bank account is saved as sent                                                                                           check
+//	the contact (shows|no longer shows) the bank account                                                                        check (of the call)
 package steps

@@ -83,6 +83,12 @@ type World struct {
 	docShows string         // what it must show
 
 	topUpRecs []check.Record
+
+	contact     *stone.Contact
+	contactReq  stone.ContactRequest
+	contactRecs []check.Record // the last creation or update
+	bankAccount *stone.ContactBankAccount
+	bankRecs    []check.Record // the last bank account added or updated
 }
 
 // call runs f, an API call, with a tape in its context and returns the

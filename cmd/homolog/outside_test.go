@@ -296,6 +296,38 @@ func TestOutsideClient(t *testing.T) {
 		require.Equal(t, 200, status, "%v", got)
 		assert.Equal(t, "created", got["status"])
 	})
+	t.Run("families §5.1 contacts, as the contatos pages tell it", func(t *testing.T) {
+		o.t = t
+		base := "/api/v1/accounts/" + own + "/contacts"
+		status, ct := o.call("POST", base, `{"name":"Guilherme Posse","tax_id":"16426334022","email":"guilherme.email@stone.com.br","mobile":"21 999999999"}`,
+			"x-stone-idempotency-key", "outsider-13")
+		require.Equal(t, 200, status, "%v", ct)
+		assert.Equal(t, []any{}, ct["bank_accounts"])
+		assert.Equal(t, "16426334022", ct["tax_id"])
+		id := ct["id"].(string)
+		status, ba := o.call("POST", base+"/"+id+"/bank_accounts", `{"account_code":"106497993","account_type":"PG","branch_code":"0001","institution_code":"16501555"}`,
+			"x-stone-idempotency-key", "outsider-14")
+		require.Equal(t, 200, status, "%v", ba)
+		assert.Nil(t, ba["pix_key"])
+		status, got := o.call("GET", base+"/"+id, "")
+		require.Equal(t, 200, status, "%v", got)
+		inst := got["bank_accounts"].([]any)[0].(map[string]any)["institution"].(map[string]any)
+		assert.Equal(t, "197", inst["compe"])
+		status, list := o.call("GET", base+"?tax_id=16426334022", "")
+		require.Equal(t, 200, status)
+		assert.Len(t, list["array"], 1, "a bare array")
+		status, up := o.call("POST", base+"/"+id, `{"name":"Guilherme Barcelos","tax_id":"16426334022"}`, "x-stone-idempotency-key", "outsider-15")
+		require.Equal(t, 200, status, "%v", up)
+		assert.Equal(t, "Guilherme Barcelos", up["name"])
+		assert.Nil(t, up["email"])
+		status, _ = o.call("DELETE", base+"/"+id+"/bank_accounts/"+ba["id"].(string), "")
+		require.Equal(t, 200, status)
+		status, gone := o.call("DELETE", base+"/"+id, "")
+		require.Equal(t, 200, status)
+		assert.Nil(t, gone, "200 OK with no body")
+		status, _ = o.call("GET", base+"/"+id, "")
+		assert.Equal(t, 404, status)
+	})
 }
 
 // sealToStone encrypts v to the "enc" key of /api/v1/discovery/keys the
