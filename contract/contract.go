@@ -124,6 +124,8 @@ func Endpoints() []Endpoint {
 		{"POST /api/v1/topups/{product}", "topup.json", "stone-api-families.md §3.3"},
 		{"POST /api/v1/applications/{app}/signups", "signup_accepted.json", "stone-api-families.md §4.1"},
 		{"GET /api/v1/applications/{app}/signups/{id}", "signup.json", "stone-api-families.md §4.2"},
+		{"POST /api/v1/salary_portabilities", "salary_portability.json", "stone-api-families.md §5.3"},
+		{"GET /api/v1/salary_portabilities", "salary_portabilities.json", "stone-api-families.md §5.3, stone-api.md §4.1"},
 		{"POST /api/v1/accounts/{id}/contacts", "contact.json", "stone-api-families.md §5.1"},
 		{"GET /api/v1/accounts/{id}/contacts", "contacts.json", "stone-api-families.md §5.1"},
 		{"GET /api/v1/accounts/{id}/contacts/{contact_id}", "contact.json", "stone-api-families.md §5.1"},

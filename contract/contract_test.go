@@ -81,6 +81,10 @@ func TestDocumentedExamplesHold(t *testing.T) {
 		// The status page's example lacks the comma after
 		// user_assessment_request_id; the copy here has it, and nothing else changed.
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/applications/065ecb08/signups/ea3c66b7", "signup.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/salary_portabilities", "salary_portability_created.json", 201},
+		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/salary_portabilities?account_id=477f8576", "salary_portabilities.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/salary_portabilities", "error_validation_blank.json", 400},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/salary_portabilities", "error_client_unauthorized.json", 403},
 		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts", "contact_created.json", 200},
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts?tax_id=47647430351", "contacts.json", 200},
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/accounts/31091cb9/contacts/93305585", "contact.json", 200},

@@ -33,6 +33,7 @@ func families() []family {
 		{"topups", "@topups"},
 		{"signups", "@signups"},
 		{"contacts", "@contacts"},
+		{"salary_portability", "@salary-portability"},
 	}
 }
 

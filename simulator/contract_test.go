@@ -113,6 +113,10 @@ func TestEveryEndpointIsDriven(t *testing.T) {
 	su := call("POST", "/api/v1/applications/application:"+e.clientID+"/signups", `{"jwe":"`+e.seal(docsSignUp)+`"}`, 202)
 	call("GET", "/api/v1/applications/"+e.clientID+"/signups/"+su.str("id"), "", 200)
 
+	// Salary portability: requested, listed (families §5.3).
+	call("POST", "/api/v1/salary_portabilities", docsPortability(own, "00000000"), 201)
+	call("GET", "/api/v1/salary_portabilities?account_id="+own, "", 200)
+
 	// Contacts: created, listed, read and updated, with a bank account
 	// added and updated (families §5.1).
 	ct := call("POST", "/api/v1/accounts/"+own+"/contacts", docsContact, 200, idemHeader, "contract-contact")

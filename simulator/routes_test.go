@@ -96,6 +96,9 @@ func servedRoutes() []string {
 		"POST /api/v1/applications/{app}/signups",
 		"GET /api/v1/applications/{app}/signups/{id}",
 		"POST /_sim/signups/{id}/status",
+		"POST /api/v1/salary_portabilities",
+		"GET /api/v1/salary_portabilities",
+		"POST /_sim/salary_portabilities/{id}/status",
 		"POST /api/v1/accounts/{account_id}/contacts",
 		"GET /api/v1/accounts/{account_id}/contacts",
 		"GET /api/v1/accounts/{account_id}/contacts/{contact_id}",
@@ -165,6 +168,7 @@ func fuzzWorld(e *env) map[string]string {
 	ids["order"] = e.call(http.MethodPost, "/api/v1/payment_links/orders", docsOrder(own), 200).str("id")
 	ids["contact"] = e.call(http.MethodPost, e.contactsPath(own), docsContact, 200).str("id")
 	ids["bank_account"] = e.call(http.MethodPost, e.contactsPath(own)+"/"+ids["contact"]+"/bank_accounts", `{"pix_key":"maria@example.com"}`, 200).str("id")
+	ids["portability"] = e.call(http.MethodPost, "/api/v1/salary_portabilities", docsPortability(own, "341"), 201).str("id")
 	ids["entry"] = e.call(http.MethodGet, "/api/v1/pix/"+own+"/entries", "", http.StatusOK)["data"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }
@@ -176,7 +180,7 @@ func concrete(pattern string, ids map[string]string) string {
 	for _, c := range [][2]string{
 		{"pix_payment_invoices", "pix_invoices"}, {"barcode_payment_invoices", "boletos"}, {"pix_payments", "pix"},
 		{"/_sim/owner/", "internal"}, {"internal_transfers", "internal"}, {"external_transfers", "external"},
-		{"payments", "payments"}, {"entries", "entry"}, {"/accounts/", "third"}, {"signups", "signup"},
+		{"payments", "payments"}, {"entries", "entry"}, {"/accounts/", "third"}, {"signups", "signup"}, {"salary_portabilities", "portability"},
 	} {
 		if strings.Contains(pattern, c[0]) {
 			id = ids[c[1]]

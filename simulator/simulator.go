@@ -29,6 +29,7 @@
 //	internal/signup        account opening: the JWE request, its analysis and the sign_up_* webhooks
 //	internal/topup         top-ups: providers, values, dry run, execution behind the PIN challenge
 //	internal/contact       an account's contacts and their bank accounts
+//	internal/portability   salary portability requests and the payroll institution's answer
 //	internal/webhooks      webhook sealing, delivery, retries and inspection
 //	internal/faults        injected faults
 //
@@ -65,6 +66,7 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/payment"
 	"github.com/openbank-homolog/homolog/simulator/internal/paymentlink"
 	"github.com/openbank-homolog/homolog/simulator/internal/pix"
+	"github.com/openbank-homolog/homolog/simulator/internal/portability"
 	"github.com/openbank-homolog/homolog/simulator/internal/receipt"
 	"github.com/openbank-homolog/homolog/simulator/internal/signup"
 	"github.com/openbank-homolog/homolog/simulator/internal/ted"
@@ -157,6 +159,7 @@ type Simulator struct {
 	topups    *topup.TopUps
 	signups   *signup.SignUps
 	contacts  *contact.Contacts
+	salaries  *portability.Portabilities
 	consent   *consent.Site
 	hooks     *webhooks.Hooks
 	faults    *faults.Injector
@@ -244,6 +247,7 @@ func New(opts Options) (*Simulator, error) {
 	}
 	s.signups = signup.New(signup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt, ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey})
 	s.contacts = contact.New(contact.Options{Book: s.book, Idempotency: idem, Institutions: s.dir})
+	s.salaries = portability.New(portability.Options{Book: s.book, Idempotency: idem, Institutions: s.dir})
 
 	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)
@@ -260,6 +264,7 @@ func New(opts Options) (*Simulator, error) {
 	s.topups.Routes(m)
 	s.signups.Routes(m)
 	s.contacts.Routes(m)
+	s.salaries.Routes(m)
 	s.ops.Routes(m) // after every family registered its kind
 	s.consent.Routes(m)
 	s.hooks.Routes(m)

@@ -27,6 +27,9 @@ type Counterparts interface {
 	// AdvanceSignUp moves an account opening to status (kyc_analysis,
 	// finished or failed), as Stone's analysis would.
 	AdvanceSignUp(ctx context.Context, signUpID, status string) error
+	// AnswerPortability is the payroll institution answering a salary
+	// portability request: ENABLED or DISABLED.
+	AnswerPortability(ctx context.Context, portabilityID, status string) error
 }
 
 // counterparts returns the run's Counterparts, or a blocked error.
@@ -62,4 +65,10 @@ func (o SimulatorOwner) ExpireOrder(ctx context.Context, orderID string) error {
 func (o SimulatorOwner) AdvanceSignUp(ctx context.Context, signUpID, status string) error {
 	return o.control(ctx, "signups", signUpID, "the analysis moves to "+status, "/_sim/signups/"+url.PathEscape(signUpID)+"/status",
 		map[string]string{"status": status})
+}
+
+// AnswerPortability implements Counterparts.
+func (o SimulatorOwner) AnswerPortability(ctx context.Context, portabilityID, status string) error {
+	return o.control(ctx, "salary_portabilities", portabilityID, "the payroll institution answers "+status,
+		"/_sim/salary_portabilities/"+url.PathEscape(portabilityID)+"/status", map[string]string{"status": status})
 }

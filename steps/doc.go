@@ -154,4 +154,8 @@
 //	the application deletes the contact's bank account                                                                          action
 //	the bank account is saved as sent                                                                                           check
 //	the contact (shows|no longer shows) the bank account                                                                        check (of the call)
+//	the application requests the portability of a salary paid at institution "X" to its own account                            action
+//	the salary portability is requested with status "X" and its payroll institution named                                       check
+//	the salary portability is listed among the account's with status "X"                                                        check (of the call)
+//	the payroll institution (enables|disables) the salary portability                                                           action (simulator)
 package steps

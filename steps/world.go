@@ -89,6 +89,9 @@ type World struct {
 	contactRecs []check.Record // the last creation or update
 	bankAccount *stone.ContactBankAccount
 	bankRecs    []check.Record // the last bank account added or updated
+
+	portability     *stone.SalaryPortability
+	portabilityRecs []check.Record
 }
 
 // call runs f, an API call, with a tape in its context and returns the

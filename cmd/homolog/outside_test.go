@@ -328,6 +328,30 @@ func TestOutsideClient(t *testing.T) {
 		status, _ = o.call("GET", base+"/"+id, "")
 		assert.Equal(t, 404, status)
 	})
+	t.Run("families §5.3 salary portability, the page's body", func(t *testing.T) {
+		o.t = t
+		status, p := o.call("POST", "/api/v1/salary_portabilities",
+			`{"account_id":"`+own+`","employer_document":"81662119000121","employer_name":"Some employer","payroll_institution_code":"00000000"}`)
+		require.Equal(t, 201, status, "%v", p)
+		assert.Equal(t, "CREATED", p["status"])
+		assert.Equal(t, "001", p["payroll_institution_number_code"])
+		assert.Nil(t, p["enabled_at"])
+		status, list := o.call("GET", "/api/v1/salary_portabilities?account_id="+own, "")
+		require.Equal(t, 200, status, "%v", list)
+		assert.Contains(t, list, "cursor")
+		assert.Len(t, list["data"], 1)
+		status, blank := o.call("POST", "/api/v1/salary_portabilities", `{}`)
+		require.Equal(t, 400, status)
+		assert.Equal(t, "srn:error:validation", blank["type"])
+		assert.Len(t, blank["reason"], 3, "every blank field named, as the page's 400 does")
+		third := fx["third_party_account_id"].(string)
+		status, denied := o.call("POST", "/api/v1/salary_portabilities",
+			`{"account_id":"`+third+`","employer_document":"81662119000121","payroll_institution_code":"341"}`)
+		require.Equal(t, 403, status)
+		assert.Equal(t, "srn:error:client_unauthorized", denied["type"])
+		assert.Equal(t, third, denied["id"])
+		assert.Equal(t, map[string]any{"error": "client_unauthorized"}, denied["details"])
+	})
 }
 
 // sealToStone encrypts v to the "enc" key of /api/v1/discovery/keys the
