@@ -68,6 +68,9 @@ const (
 	ContactShowsBankAccount    = "contact_shows_bank_account"
 	SalaryPortabilityRequested = "salary_portability_requested"
 	SalaryPortabilityListed    = "salary_portability_listed"
+	PayrollCreated             = "payroll_created"
+	PayrollPaid                = "payroll_paid"
+	PayrollListed              = "payroll_listed"
 )
 
 // Lookup returns the check called name.
@@ -181,6 +184,12 @@ func Lookup(name string) (Func, bool) {
 		return salaryPortabilityRequested, true
 	case SalaryPortabilityListed:
 		return salaryPortabilityListed, true
+	case PayrollCreated:
+		return payrollCreated, true
+	case PayrollPaid:
+		return payrollPaid, true
+	case PayrollListed:
+		return payrollListed, true
 	}
 	return nil, false
 }
@@ -219,7 +228,7 @@ func names() []string {
 		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF,
 		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted,
 		ContactSaved, ContactListed, ContactBankAccountSaved, ContactShowsBankAccount,
-		SalaryPortabilityRequested, SalaryPortabilityListed}
+		SalaryPortabilityRequested, SalaryPortabilityListed, PayrollCreated, PayrollPaid, PayrollListed}
 	sort.Strings(all)
 	return all
 }

@@ -81,6 +81,12 @@ func TestDocumentedExamplesHold(t *testing.T) {
 		// The status page's example lacks the comma after
 		// user_assessment_request_id; the copy here has it, and nothing else changed.
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/applications/065ecb08/signups/ea3c66b7", "signup.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/payrolls", "payroll_created.json", 202},
+		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/payrolls?account_id=477f8576", "payrolls.json", 200},
+		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/payrolls/4f609244", "payroll.json", 200},
+		// The salary list's example is a copy of the payroll list: it holds
+		// as {cursor, data}, all the contract asks of it.
+		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/payrolls/4f609244/salaries", "payrolls.json", 200},
 		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/salary_portabilities", "salary_portability_created.json", 201},
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/salary_portabilities?account_id=477f8576", "salary_portabilities.json", 200},
 		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/salary_portabilities", "error_validation_blank.json", 400},

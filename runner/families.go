@@ -34,6 +34,7 @@ func families() []family {
 		{"signups", "@signups"},
 		{"contacts", "@contacts"},
 		{"salary_portability", "@salary-portability"},
+		{"payroll", "@payroll"},
 	}
 }
 

@@ -113,6 +113,13 @@ func TestEveryEndpointIsDriven(t *testing.T) {
 	su := call("POST", "/api/v1/applications/application:"+e.clientID+"/signups", `{"jwe":"`+e.seal(docsSignUp)+`"}`, 202)
 	call("GET", "/api/v1/applications/"+e.clientID+"/signups/"+su.str("id"), "", 200)
 
+	// A payroll of two salaries, read when paid (families §5.2).
+	file := e.upload(salaryRow("Ana", e.fx.TransferTargets[0], 1_000) + "," + salaryRow("Bia", e.fx.TransferTargets[1], 2_000))
+	pr := call("POST", "/api/v1/payrolls", `{"account_id":"`+own+`","salaries_id":"`+file+`"}`, 202)
+	call("GET", "/api/v1/payrolls/"+pr.str("id"), "", 200)
+	call("GET", "/api/v1/payrolls/"+pr.str("id")+"/salaries", "", 200)
+	call("GET", "/api/v1/payrolls?account_id="+own, "", 200)
+
 	// Salary portability: requested, listed (families §5.3).
 	call("POST", "/api/v1/salary_portabilities", docsPortability(own, "00000000"), 201)
 	call("GET", "/api/v1/salary_portabilities?account_id="+own, "", 200)

@@ -30,6 +30,7 @@
 //	internal/topup         top-ups: providers, values, dry run, execution behind the PIN challenge
 //	internal/contact       an account's contacts and their bank accounts
 //	internal/portability   salary portability requests and the payroll institution's answer
+//	internal/payroll       payrolls paying an uploaded salaries file into Stone accounts
 //	internal/webhooks      webhook sealing, delivery, retries and inspection
 //	internal/faults        injected faults
 //
@@ -65,6 +66,7 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
 	"github.com/openbank-homolog/homolog/simulator/internal/payment"
 	"github.com/openbank-homolog/homolog/simulator/internal/paymentlink"
+	"github.com/openbank-homolog/homolog/simulator/internal/payroll"
 	"github.com/openbank-homolog/homolog/simulator/internal/pix"
 	"github.com/openbank-homolog/homolog/simulator/internal/portability"
 	"github.com/openbank-homolog/homolog/simulator/internal/receipt"
@@ -160,6 +162,7 @@ type Simulator struct {
 	signups   *signup.SignUps
 	contacts  *contact.Contacts
 	salaries  *portability.Portabilities
+	payrolls  *payroll.Payrolls
 	consent   *consent.Site
 	hooks     *webhooks.Hooks
 	faults    *faults.Injector
@@ -248,6 +251,7 @@ func New(opts Options) (*Simulator, error) {
 	s.signups = signup.New(signup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt, ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey})
 	s.contacts = contact.New(contact.Options{Book: s.book, Idempotency: idem, Institutions: s.dir})
 	s.salaries = portability.New(portability.Options{Book: s.book, Idempotency: idem, Institutions: s.dir})
+	s.payrolls = payroll.New(payroll.Options{Book: s.book, Idempotency: idem})
 
 	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)
@@ -265,6 +269,7 @@ func New(opts Options) (*Simulator, error) {
 	s.signups.Routes(m)
 	s.contacts.Routes(m)
 	s.salaries.Routes(m)
+	s.payrolls.Routes(m)
 	s.ops.Routes(m) // after every family registered its kind
 	s.consent.Routes(m)
 	s.hooks.Routes(m)

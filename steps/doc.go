@@ -158,4 +158,11 @@
 //	the salary portability is requested with status "X" and its payroll institution named                                       check
 //	the salary portability is listed among the account's with status "X"                                                        check (of the call)
 //	the payroll institution (enables|disables) the salary portability                                                           action (simulator)
+//	the application lists the account's payrolls                                                                                action
+//	the payrolls are listed by cursor                                                                                           check
+//	a salaries file is uploaded for two employees with Stone accounts and one without                                           action (simulator)
+//	the application pays the payroll of the salaries file                                                                       action
+//	the payroll is accepted with status "X"                                                                                     check
+//	the payroll eventually has status "X" with N failed salar(?:y|ies)                                                          check (polls)
+//	the statement shows the payroll as one debit of N centavos                                                                  check
 package steps

@@ -92,6 +92,12 @@ type World struct {
 
 	portability     *stone.SalaryPortability
 	portabilityRecs []check.Record
+
+	salariesID      string
+	payroll         *stone.Payroll
+	payrollRecs     []check.Record // the creation
+	payrollReads    []check.Record
+	payrollListRecs []check.Record
 }
 
 // call runs f, an API call, with a tape in its context and returns the

@@ -352,6 +352,27 @@ func TestOutsideClient(t *testing.T) {
 		assert.Equal(t, third, denied["id"])
 		assert.Equal(t, map[string]any{"error": "client_unauthorized"}, denied["details"])
 	})
+	t.Run("families §5.2 payroll: the documented calls, the upload played by /_sim/", func(t *testing.T) {
+		o.t = t
+		status, up := o.call("POST", "/_sim/payroll/upload", `{"salaries":[{"name":"Ana","cpf":"52998224725","account_code":"`+target+`","amount":100}]}`)
+		require.Equal(t, 201, status, "%v", up)
+		status, p := o.call("POST", "/api/v1/payrolls", `{"account_id":"`+own+`","salaries_id":"`+up["id"].(string)+`"}`)
+		require.Equal(t, 202, status, "%v", p)
+		assert.Equal(t, "CREATED", p["status"])
+		assert.EqualValues(t, 1, p["summary"].(map[string]any)["number_of_salaries"])
+		status, got := o.call("GET", "/api/v1/payrolls/"+p["id"].(string), "")
+		require.Equal(t, 200, status, "%v", got)
+		assert.Contains(t, []any{"CREATED", "FINISHED"}, got["status"])
+		status, list := o.call("GET", "/api/v1/payrolls?account_id="+own, "")
+		require.Equal(t, 200, status)
+		assert.Contains(t, list, "cursor")
+		status, sal := o.call("GET", "/api/v1/payrolls/"+p["id"].(string)+"/salaries", "")
+		require.Equal(t, 200, status)
+		assert.Len(t, sal["data"], 1)
+		status, blank := o.call("POST", "/api/v1/payrolls", `{}`)
+		require.Equal(t, 400, status)
+		assert.Equal(t, "srn:error:validation", blank["type"])
+	})
 }
 
 // sealToStone encrypts v to the "enc" key of /api/v1/discovery/keys the
