@@ -71,6 +71,9 @@ const (
 	PayrollCreated             = "payroll_created"
 	PayrollPaid                = "payroll_paid"
 	PayrollListed              = "payroll_listed"
+	KYCRequested               = "kyc_requested"
+	KYCPhotosUploaded          = "kyc_photos_uploaded"
+	KYCAnswered                = "kyc_answered"
 )
 
 // Lookup returns the check called name.
@@ -190,6 +193,12 @@ func Lookup(name string) (Func, bool) {
 		return payrollPaid, true
 	case PayrollListed:
 		return payrollListed, true
+	case KYCRequested:
+		return kycRequested, true
+	case KYCPhotosUploaded:
+		return kycPhotosUploaded, true
+	case KYCAnswered:
+		return kycAnswered, true
 	}
 	return nil, false
 }
@@ -228,7 +237,8 @@ func names() []string {
 		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF,
 		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted,
 		ContactSaved, ContactListed, ContactBankAccountSaved, ContactShowsBankAccount,
-		SalaryPortabilityRequested, SalaryPortabilityListed, PayrollCreated, PayrollPaid, PayrollListed}
+		SalaryPortabilityRequested, SalaryPortabilityListed, PayrollCreated, PayrollPaid, PayrollListed,
+		KYCRequested, KYCPhotosUploaded, KYCAnswered}
 	sort.Strings(all)
 	return all
 }

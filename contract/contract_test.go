@@ -81,6 +81,9 @@ func TestDocumentedExamplesHold(t *testing.T) {
 		// The status page's example lacks the comma after
 		// user_assessment_request_id; the copy here has it, and nothing else changed.
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/applications/065ecb08/signups/ea3c66b7", "signup.json", 200},
+		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/users/ef49c647/kyc/request", "kyc_request.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/users/ef49c647/kyc/answer", "kyc_answered.json", 200},
+		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/storage/image_name.jpg", "storage_upload.json", 200},
 		{"POST", "https://sandbox-api.openbank.stone.com.br/api/v1/payrolls", "payroll_created.json", 202},
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/payrolls?account_id=477f8576", "payrolls.json", 200},
 		{"GET", "https://sandbox-api.openbank.stone.com.br/api/v1/payrolls/4f609244", "payroll.json", 200},

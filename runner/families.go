@@ -35,6 +35,7 @@ func families() []family {
 		{"contacts", "@contacts"},
 		{"salary_portability", "@salary-portability"},
 		{"payroll", "@payroll"},
+		{"kyc", "@kyc"},
 	}
 }
 

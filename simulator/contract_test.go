@@ -113,6 +113,13 @@ func TestEveryEndpointIsDriven(t *testing.T) {
 	su := call("POST", "/api/v1/applications/application:"+e.clientID+"/signups", `{"jwe":"`+e.seal(docsSignUp)+`"}`, 202)
 	call("GET", "/api/v1/applications/"+e.clientID+"/signups/"+su.str("id"), "", 200)
 
+	// The KYC of the account opening's user, its photos uploaded (families §5.4).
+	user := call("GET", "/api/v1/applications/"+e.clientID+"/signups/"+su.str("id"), "", 200).str("user_id")
+	kq := call("GET", "/api/v1/users/"+user+"/kyc/request", "", 200)
+	call("POST", "/api/v1/storage/doc.jpg", "", 200, "Content-Type", "image/jpeg")
+	front, selfie := e.photo("front.jpg"), e.photo("selfie.jpg")
+	call("POST", "/api/v1/users/"+user+"/kyc/answer", kycAnswers(kq, front, selfie), 200)
+
 	// A payroll of two salaries, read when paid (families §5.2).
 	file := e.upload(salaryRow("Ana", e.fx.TransferTargets[0], 1_000) + "," + salaryRow("Bia", e.fx.TransferTargets[1], 2_000))
 	pr := call("POST", "/api/v1/payrolls", `{"account_id":"`+own+`","salaries_id":"`+file+`"}`, 202)

@@ -165,4 +165,10 @@
 //	the payroll is accepted with status "X"                                                                                     check
 //	the payroll eventually has status "X" with N failed salar(?:y|ies)                                                          check (polls)
 //	the statement shows the payroll as one debit of N centavos                                                                  check
+//	the application reads the KYC of the account opening's user                                                                 action
+//	the KYC asks for each piece of information it needs                                                                         check
+//	the application uploads the user's document photos and a selfie                                                             action
+//	the photos are uploaded where Stone's storage said                                                                          check
+//	the application answers every check of the KYC                                                                              action
+//	the KYC is answered                                                                                                         check
 package steps

@@ -98,6 +98,13 @@ type World struct {
 	payrollRecs     []check.Record // the creation
 	payrollReads    []check.Record
 	payrollListRecs []check.Record
+
+	kycUserID     string
+	kyc           *stone.KYCRequest
+	kycRecs       []check.Record
+	photos        []string       // public URLs of the photos uploaded
+	photoRecs     []check.Record // storage requests and uploads
+	kycAnswerRecs []check.Record
 }
 
 // call runs f, an API call, with a tape in its context and returns the

@@ -373,6 +373,44 @@ func TestOutsideClient(t *testing.T) {
 		require.Equal(t, 400, status)
 		assert.Equal(t, "srn:error:validation", blank["type"])
 	})
+	t.Run("families §5.4 KYC, the four steps of the pages", func(t *testing.T) {
+		o.t = t
+		jwe := o.sealToStone(map[string]any{"user": map[string]any{"document": "11144477735", "document_type": "cpf",
+			"full_name": "Pedro Alves", "email": "pedro@example.com"}})
+		status, created := o.call("POST", "/api/v1/applications/application:"+o.clientID+"/signups", `{"jwe":"`+jwe+`"}`)
+		require.Equal(t, 202, status, "%v", created)
+		_, su := o.call("GET", "/api/v1/applications/"+o.clientID+"/signups/"+created["id"].(string), "")
+		user := su["user_id"].(string)
+		status, q := o.call("GET", "/api/v1/users/"+user+"/kyc/request", "")
+		require.Equal(t, 200, status, "%v", q)
+		assert.Equal(t, "requested", q["status"])
+		// Step 2 and 3: where the photo goes, then the photo itself.
+		status, up := o.call("POST", "/api/v1/storage/doc_cnh_front.jpg", "", "Content-Type", "image/jpeg")
+		require.Equal(t, 200, status, "%v", up)
+		info := up["upload_info"].(map[string]any)
+		assert.Equal(t, map[string]any{"content-type": "image/jpeg", "x-goog-acl": "public-read"}, info["headers"])
+		req, _ := http.NewRequest(http.MethodPut, info["url"].(string), strings.NewReader("\xff\xd8\xff a photo"))
+		req.Header.Set("Content-Type", "image/jpeg")
+		req.Header.Set("x-goog-acl", "public-read")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode)
+		photo := up["public_url"].(string)
+		// Step 4: the answers, as the page writes them.
+		values := map[string]string{"birthdate": `"2000-10-10"`, "phone_number": `"21971697123"`,
+			"address":        `{"street":"Rua Buarque de Macedo","city":"Rio de Janeiro","country":"Brasil","extra":"","postal_code":"22220030","street_number":"38","neighborhood":"Flamengo","state":"RJ","reference_point":""}`,
+			"document_photo": `{"type":"CNH","front":"` + photo + `","back":"` + photo + `"}`, "document_selfies": `["` + photo + `"]`,
+			"total_income_range": `{"upper_bounds":500000}`}
+		var answers []string
+		for _, c := range q["checks"].([]any) {
+			ch := c.(map[string]any)
+			answers = append(answers, `{"check_id":"`+ch["id"].(string)+`","value":`+values[ch["field_type"].(string)]+`}`)
+		}
+		status, done := o.call("POST", "/api/v1/users/"+user+"/kyc/answer", `{"answers":[`+strings.Join(answers, ",")+`]}`)
+		require.Equal(t, 200, status, "%v", done)
+		assert.Equal(t, "answered", done["status"])
+	})
 }
 
 // sealToStone encrypts v to the "enc" key of /api/v1/discovery/keys the
