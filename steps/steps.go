@@ -40,7 +40,7 @@ var grammar = sync.OnceValue(func() []Definition {
 	return slices.Concat(
 		authSteps(), accountSteps(), accountExtraSteps(), consentSteps(), transferSteps(),
 		tedSteps(), pixSteps(), paymentSteps(), invoiceSteps(), webhookSteps(), partnerWebhookSteps(), refusalSteps(),
-		paymentLinkSteps(), receiptSteps(), topUpSteps(), signUpSteps(),
+		paymentLinkSteps(), receiptSteps(), topUpSteps(), signUpSteps(), contactSteps(), salaryPortabilitySteps(), payrollSteps(), kycSteps(),
 	)
 })
 
