@@ -14,54 +14,66 @@ type Func func(p Params, in Inputs) error
 // bundle format: recheck finds a check by this name, so a name never
 // changes meaning.
 const (
-	Refused                  = "refused"
-	Succeeded                = "succeeded"
-	TokenIssued              = "token_issued"
-	TokenReused              = "token_reused"
-	OwnAccountListed         = "own_account_listed"
-	AccountRead              = "account_read"
-	BalanceNonNegative       = "balance_non_negative"
-	StatementPages           = "statement_pages"
-	StatementEntriesOnce     = "statement_entries_once"
-	StatementEntriesBalanced = "statement_entries_balanced"
-	StatementChain           = "statement_chain"
-	OneDebit                 = "one_debit"
-	BalanceAgrees            = "balance_agrees"
-	FeeListed                = "fee_listed"
-	InstitutionListed        = "institution_listed"
-	ConsentRedirect          = "consent_redirect"
-	ConsentMetadata          = "consent_metadata"
-	ConsentedAccountListed   = "consented_account_listed"
-	Created                  = "created"
-	Status                   = "status"
-	SameOperation            = "same_operation"
-	DryRunAmount             = "dry_run_amount"
-	PendingApproval          = "pending_approval"
-	TEDAccepted              = "ted_accepted"
-	TEDInstitutionResolved   = "ted_institution_resolved"
-	BRCodeStatic             = "brcode_static"
-	EndToEndID               = "end_to_end_id"
-	DocumentMasked           = "document_masked"
-	PixKeyListed             = "pix_key_listed"
-	BoletoDryRun             = "boleto_dry_run"
-	AmountsAgree             = "amounts_agree"
-	BoletoIssued             = "boleto_issued"
-	LimitsValid              = "limits_valid"
-	WebhookReceived          = "webhook_received"
-	WebhookListed            = "webhook_listed"
-	PartnerWebhookAccepted   = "partner_webhook_accepted"
-	PartnerWebhookAgain      = "partner_webhook_again_accepted"
-	PartnerWebhookRefused    = "partner_webhook_refused"
-	PaymentLinkConfig        = "payment_link_config"
-	OrderCreated             = "order_created"
-	OrderListed              = "order_listed"
-	OrderState               = "order_state"
-	ReceiptPDF               = "receipt_pdf"
-	TopUpProviders           = "topup_providers"
-	TopUpDryRun              = "topup_dry_run"
-	TopUpChallenged          = "topup_challenged"
-	TopUpExecuted            = "topup_executed"
-	SignUpAccepted           = "signup_accepted"
+	Refused                    = "refused"
+	Succeeded                  = "succeeded"
+	TokenIssued                = "token_issued"
+	TokenReused                = "token_reused"
+	OwnAccountListed           = "own_account_listed"
+	AccountRead                = "account_read"
+	BalanceNonNegative         = "balance_non_negative"
+	StatementPages             = "statement_pages"
+	StatementEntriesOnce       = "statement_entries_once"
+	StatementEntriesBalanced   = "statement_entries_balanced"
+	StatementChain             = "statement_chain"
+	OneDebit                   = "one_debit"
+	BalanceAgrees              = "balance_agrees"
+	FeeListed                  = "fee_listed"
+	InstitutionListed          = "institution_listed"
+	ConsentRedirect            = "consent_redirect"
+	ConsentMetadata            = "consent_metadata"
+	ConsentedAccountListed     = "consented_account_listed"
+	Created                    = "created"
+	Status                     = "status"
+	SameOperation              = "same_operation"
+	DryRunAmount               = "dry_run_amount"
+	PendingApproval            = "pending_approval"
+	TEDAccepted                = "ted_accepted"
+	TEDInstitutionResolved     = "ted_institution_resolved"
+	BRCodeStatic               = "brcode_static"
+	EndToEndID                 = "end_to_end_id"
+	DocumentMasked             = "document_masked"
+	PixKeyListed               = "pix_key_listed"
+	BoletoDryRun               = "boleto_dry_run"
+	AmountsAgree               = "amounts_agree"
+	BoletoIssued               = "boleto_issued"
+	LimitsValid                = "limits_valid"
+	WebhookReceived            = "webhook_received"
+	WebhookListed              = "webhook_listed"
+	PartnerWebhookAccepted     = "partner_webhook_accepted"
+	PartnerWebhookAgain        = "partner_webhook_again_accepted"
+	PartnerWebhookRefused      = "partner_webhook_refused"
+	PaymentLinkConfig          = "payment_link_config"
+	OrderCreated               = "order_created"
+	OrderListed                = "order_listed"
+	OrderState                 = "order_state"
+	ReceiptPDF                 = "receipt_pdf"
+	TopUpProviders             = "topup_providers"
+	TopUpDryRun                = "topup_dry_run"
+	TopUpChallenged            = "topup_challenged"
+	TopUpExecuted              = "topup_executed"
+	SignUpAccepted             = "signup_accepted"
+	ContactSaved               = "contact_saved"
+	ContactListed              = "contact_listed"
+	ContactBankAccountSaved    = "contact_bank_account_saved"
+	ContactShowsBankAccount    = "contact_shows_bank_account"
+	SalaryPortabilityRequested = "salary_portability_requested"
+	SalaryPortabilityListed    = "salary_portability_listed"
+	PayrollCreated             = "payroll_created"
+	PayrollPaid                = "payroll_paid"
+	PayrollListed              = "payroll_listed"
+	KYCRequested               = "kyc_requested"
+	KYCPhotosUploaded          = "kyc_photos_uploaded"
+	KYCAnswered                = "kyc_answered"
 	// The generic steps' checks (generic.go).
 	ResponseStatus  = "response_status"
 	FieldEquals     = "field_equals"
@@ -182,6 +194,30 @@ func Lookup(name string) (Func, bool) {
 		return fieldSaved, true
 	case FieldEventually:
 		return fieldEventually, true
+	case ContactSaved:
+		return contactSaved, true
+	case ContactListed:
+		return contactListed, true
+	case ContactBankAccountSaved:
+		return contactBankAccountSaved, true
+	case ContactShowsBankAccount:
+		return contactShowsBankAccount, true
+	case SalaryPortabilityRequested:
+		return salaryPortabilityRequested, true
+	case SalaryPortabilityListed:
+		return salaryPortabilityListed, true
+	case PayrollCreated:
+		return payrollCreated, true
+	case PayrollPaid:
+		return payrollPaid, true
+	case PayrollListed:
+		return payrollListed, true
+	case KYCRequested:
+		return kycRequested, true
+	case KYCPhotosUploaded:
+		return kycPhotosUploaded, true
+	case KYCAnswered:
+		return kycAnswered, true
 	}
 	return nil, false
 }
@@ -219,6 +255,9 @@ func names() []string {
 		PartnerWebhookAccepted, PartnerWebhookAgain, PartnerWebhookRefused,
 		PaymentLinkConfig, OrderCreated, OrderListed, OrderState, ReceiptPDF,
 		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted,
+		ContactSaved, ContactListed, ContactBankAccountSaved, ContactShowsBankAccount,
+		SalaryPortabilityRequested, SalaryPortabilityListed, PayrollCreated, PayrollPaid, PayrollListed,
+		KYCRequested, KYCPhotosUploaded, KYCAnswered,
 		ResponseStatus, FieldEquals, FieldType, FieldMinItems, FieldSaved, FieldEventually}
 	sort.Strings(all)
 	return all

@@ -69,7 +69,8 @@ type Endpoint struct {
 // GET /accounts/{id}/fees (only the per-type object is shown), the
 // webhook inspection list (the example is one object, not a page), the
 // TED dry run (a status, no body), PIX key lists, the batch operations
-// list, and everything answered with 204 or a PDF.
+// list, and everything answered with 204 or a PDF (receipts, boleto
+// exports), or with 200 and no body (contact deletions).
 func Endpoints() []Endpoint {
 	return []Endpoint{
 		{"POST /auth/realms/stone_bank/protocol/openid-connect/token", "token.json", "stone-api.md §1.4"},
@@ -110,6 +111,34 @@ func Endpoints() []Endpoint {
 		{"POST /api/v1/accounts/{id}/operations/actions/approve", "operations_approved.json", "stone-api.md §5.6"},
 		{"POST /api/v1/accounts/{id}/operations/actions/cancel", "operations_cancelled.json", "stone-api.md §5.6"},
 		{"GET /api/v1/discovery/keys", "discovery_keys.json", "stone-api.md §7"},
+		{"GET /api/v1/payment_links/{account_id}/config", "payment_link_config.json", "stone-api-families.md §1.3"},
+		{"POST /api/v1/payment_links/orders", "payment_link_order.json", "stone-api-families.md §1.1, §1.4"},
+		{"GET /api/v1/payment_links/{account_id}/orders", "payment_link_orders.json", "stone-api-families.md §1.1"},
+		{"GET /api/v1/payment_links/{account_id}/orders/{order_id}", "payment_link_order.json", "stone-api-families.md §1.4"},
+		{"PATCH /api/v1/payment_links/orders/{order_id}/closed", "payment_link_order.json", "stone-api-families.md §1.1, §1.5"},
+		{"GET /api/v1/topups/mobile/providers/{cellphone}", "topup_mobile_providers.json", "stone-api-families.md §3.1"},
+		{"GET /api/v1/topups/{product}/providers", "topup_providers.json", "stone-api-families.md §3.1"},
+		{"GET /api/v1/topups/mobile/values/{provider_id}/{cellphone}", "topup_values.json", "stone-api-families.md §3.1"},
+		{"GET /api/v1/topups/{product}/values/{provider_id}", "topup_values.json", "stone-api-families.md §3.1"},
+		{"POST /api/v1/topups/{product}/dry-run", "topup_dry_run.json", "stone-api-families.md §3.1, §3.2"},
+		{"POST /api/v1/topups/{product}", "topup.json", "stone-api-families.md §3.3"},
+		{"POST /api/v1/applications/{app}/signups", "signup_accepted.json", "stone-api-families.md §4.1"},
+		{"GET /api/v1/applications/{app}/signups/{id}", "signup.json", "stone-api-families.md §4.2"},
+		{"GET /api/v1/users/{user_id}/kyc/request", "kyc_request.json", "stone-api-families.md §5.4"},
+		{"POST /api/v1/users/{user_id}/kyc/answer", "kyc_request.json", "stone-api-families.md §5.4"},
+		{"POST /api/v1/storage/{name}", "storage_upload.json", "stone-api-families.md §5.4"},
+		{"POST /api/v1/payrolls", "payroll.json", "stone-api-families.md §5.2"},
+		{"GET /api/v1/payrolls", "payrolls.json", "stone-api-families.md §5.2, stone-api.md §4.1"},
+		{"GET /api/v1/payrolls/{payroll_id}", "payroll.json", "stone-api-families.md §5.2"},
+		{"GET /api/v1/payrolls/{payroll_id}/salaries", "list.json", "stone-api-families.md §5.2 (the salary's own shape is not documented [X])"},
+		{"POST /api/v1/salary_portabilities", "salary_portability.json", "stone-api-families.md §5.3"},
+		{"GET /api/v1/salary_portabilities", "salary_portabilities.json", "stone-api-families.md §5.3, stone-api.md §4.1"},
+		{"POST /api/v1/accounts/{id}/contacts", "contact.json", "stone-api-families.md §5.1"},
+		{"GET /api/v1/accounts/{id}/contacts", "contacts.json", "stone-api-families.md §5.1"},
+		{"GET /api/v1/accounts/{id}/contacts/{contact_id}", "contact.json", "stone-api-families.md §5.1"},
+		{"POST /api/v1/accounts/{id}/contacts/{contact_id}", "contact.json", "stone-api-families.md §5.1 (update, by POST)"},
+		{"POST /api/v1/accounts/{id}/contacts/{contact_id}/bank_accounts", "contact_bank_account.json", "stone-api-families.md §5.1"},
+		{"POST /api/v1/accounts/{id}/contacts/{contact_id}/bank_accounts/{bank_account_id}", "contact_bank_account.json", "stone-api-families.md §5.1 (update, by POST)"},
 	}
 }
 

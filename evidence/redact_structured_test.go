@@ -57,6 +57,8 @@ func TestRedactDocumentsInStructuredStrings(t *testing.T) {
 		{"BR Code in JSON inside a JSON string", string(r.Body([]byte(`{"meta":` + jsonString(`{"qr":"`+code+`"}`) + `}`))), []string{cpfA}, []string{"***525450**"}},
 		{"document key in a query", r.String("https://api.example/people?owner_document=12345678900&page=2"), []string{"12345678900"}, []string{"owner_document=[masked:***456789**]", "&page=2"}},
 		{"document key in a query inside JSON", string(r.Body([]byte(`{"next":"/v1/x?cpf=12345678900&cursor=abc"}`))), []string{"12345678900"}, []string{"cursor=abc"}},
+		{"a signed storage URL's signature (a KYC photo's upload URL)", string(r.Body([]byte(`{"upload_info":{"url":"https://storage.googleapis.com/b/o.jpg?Expires=1622485791&GoogleAccessId=a%40b.iam&Signature=Yy3xZLRyo95o%2BVQtm3Pc%3D%3D"}}`))),
+			[]string{"Yy3xZLRyo95o"}, []string{"Expires=1622485791", "&Signature=[redacted:"}},
 		{"secret key in JSON inside a JSON string", string(r.Body([]byte(`{"meta":` + jsonString(`{"access_token":"opaque-secret-123456"}`) + `}`))), []string{"opaque-secret-123456"}, []string{"[redacted:"}},
 		{"secret key in JSON inside a form value", string(r.Body([]byte("payload=" + url.QueryEscape(`{"client_secret":"opaque-secret-123456"}`)))), []string{"opaque-secret-123456"}, []string{"[redacted:"}},
 		{"document under a long key", string(r.Body([]byte(`{"beneficiary_owner_document_number_as_registered_at_the_receita_federal":"12345678900"}`))), []string{"12345678900"}, []string{"***456789**"}},

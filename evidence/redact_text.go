@@ -27,7 +27,7 @@ var (
 	// cookiePattern matches a Cookie or Set-Cookie header written as text.
 	cookiePattern = regexp.MustCompile(`(?i)\b((?:set-)?cookie)\s*:\s*([^\r\n]+)`)
 	// secretParamPattern matches secret parameters of a URL query or form.
-	secretParamPattern = regexp.MustCompile(`(?i)([?&]|^)(access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password|token|jwt|private_key)=([^&\s#"']+)`)
+	secretParamPattern = regexp.MustCompile(`(?i)([?&]|^)(access_token|refresh_token|id_token|client_secret|client_assertion|assertion|password|token|jwt|private_key|signature|x-goog-signature)=([^&\s#"']+)`)
 	// documentPattern matches CPF and CNPJ numbers, bare or punctuated;
 	// only those whose check digits are valid are masked.
 	// Letters count as part of a word: digits inside a hash or a hex

@@ -43,6 +43,8 @@ type HTMLWords struct {
 	ShowSteps, InFullUnder, ShowThem         string
 	LazyTimeline, LazyWebhooks, PrintNote    string
 	SetupWhere                               string // where a setup exchange happened, in the timeline
+	// PrintNote is printed by CSS (content:"…"); html/template refuses a
+	// colon there, so it has none.
 }
 
 func englishHTML() HTMLWords {
@@ -93,7 +95,7 @@ func englishHTML() HTMLWords {
 		ThoseNotPassed: "those that did not pass", ShownAbove: "are shown in full above",
 		ShowSteps: "Show its steps and exchanges", InFullUnder: "In full under", ShowThem: "Show them",
 		LazyTimeline: "HTTP exchanges, in the order they started", LazyWebhooks: "webhooks",
-		PrintNote:  "(steps and exchanges not shown: show every scenario's before printing, or read report.json)",
+		PrintNote:  "(steps and exchanges not shown — show every scenario's before printing, or read report.json)",
 		SetupWhere: "setup",
 	}
 }
@@ -146,7 +148,7 @@ func portugueseHTML() HTMLWords {
 		ThoseNotPassed: "os que não passaram", ShownAbove: "aparecem completos acima",
 		ShowSteps: "Mostrar os passos e as trocas", InFullUnder: "Completo em", ShowThem: "Mostrar",
 		LazyTimeline: "trocas HTTP, na ordem em que começaram", LazyWebhooks: "webhooks",
-		PrintNote:  "(passos e trocas não mostrados: mostre os de todos os cenários antes de imprimir, ou leia o report.json)",
+		PrintNote:  "(passos e trocas não mostrados — mostre os de todos os cenários antes de imprimir, ou leia o report.json)",
 		SetupWhere: "preparação",
 	}
 }

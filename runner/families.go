@@ -33,6 +33,9 @@ func families() []family {
 		{"topups", "@topups"},
 		{"signups", "@signups"},
 		{"contacts", "@contacts"},
+		{"salary_portability", "@salary-portability"},
+		{"payroll", "@payroll"},
+		{"kyc", "@kyc"},
 	}
 }
 

@@ -23,7 +23,7 @@ func TestParseAuthorisations(t *testing.T) {
 	in, out := cfg.authorised()
 	assert.Equal(t, []string{"internal_transfers", "pix"}, in, "in the table's order, whatever the plan's")
 	assert.Contains(t, out, "external_transfers")
-	assert.Equal(t, []string{"~@ted", "~@payments", "~@boleto-issuance", "~@payment-links", "~@receipts", "~@topups", "~@signups", "~@contacts"}, familyTerms(cfg))
+	assert.Equal(t, []string{"~@ted", "~@payments", "~@boleto-issuance", "~@payment-links", "~@receipts", "~@topups", "~@signups", "~@contacts", "~@salary-portability", "~@payroll", "~@kyc"}, familyTerms(cfg))
 
 	none, err := ParseConfig("scenarios.yaml", []byte("authorisations: []\n"))
 	require.NoError(t, err)
@@ -54,7 +54,7 @@ func TestParseAuthorisations(t *testing.T) {
 
 func TestAuthorisationErrors(t *testing.T) {
 	tests := []struct{ yaml, want string }{
-		{"authorisations: [pix, boletos]", `plan.yaml: authorisations[1]: unknown family "boletos" (accepted: internal_transfers, external_transfers, pix, payments, boleto_issuance, payment_links, receipts, topups, signups, contacts)`},
+		{"authorisations: [pix, boletos]", `plan.yaml: authorisations[1]: unknown family "boletos" (accepted: internal_transfers, external_transfers, pix, payments, boleto_issuance, payment_links, receipts, topups, signups, contacts, salary_portability, payroll, kyc)`},
 		{"authorisations: [pix, pix]", `plan.yaml: authorisations[1]: "pix" is listed twice`},
 		{"authorisations: [ted]", `authorisations[0]: unknown family "ted"`},
 		{"authorisations: pix", "line 1"},

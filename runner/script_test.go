@@ -62,7 +62,7 @@ func TestScript(t *testing.T) {
 				}
 			}
 			assert.Equal(t, []string{"Authenticate", "Read the account", "Request the account owner's consent", "Transact", "TED to other banks", "PIX", "Pay boletos", "Issue boletos", "Webhooks",
-				"Payment links", "Receipts", "Top-ups", "Account opening"}, names)
+				"Payment links", "Receipts", "Top-ups", "Account opening", "Contacts", "Salary portability", "Payroll", "KYC of a new account's user"}, names)
 			assert.Greater(t, rep.Summary.Exchanges, 20)
 
 			for _, f := range []string{"report.json", "junit.xml", "report.html", "cucumber.json", "summary.md", "journal.ndjson"} {

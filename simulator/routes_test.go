@@ -96,6 +96,27 @@ func servedRoutes() []string {
 		"POST /api/v1/applications/{app}/signups",
 		"GET /api/v1/applications/{app}/signups/{id}",
 		"POST /_sim/signups/{id}/status",
+		"GET /api/v1/users/{user_id}/kyc/request",
+		"POST /api/v1/users/{user_id}/kyc/answer",
+		"POST /api/v1/storage/{name}",
+		"PUT /gcs/{bucket}/{object...}",
+		"GET /gcs/{bucket}/{object...}",
+		"POST /api/v1/payrolls",
+		"GET /api/v1/payrolls",
+		"GET /api/v1/payrolls/{payroll_id}",
+		"GET /api/v1/payrolls/{payroll_id}/salaries",
+		"POST /_sim/payroll/upload",
+		"POST /api/v1/salary_portabilities",
+		"GET /api/v1/salary_portabilities",
+		"POST /_sim/salary_portabilities/{id}/status",
+		"POST /api/v1/accounts/{account_id}/contacts",
+		"GET /api/v1/accounts/{account_id}/contacts",
+		"GET /api/v1/accounts/{account_id}/contacts/{contact_id}",
+		"POST /api/v1/accounts/{account_id}/contacts/{contact_id}",
+		"DELETE /api/v1/accounts/{account_id}/contacts/{contact_id}",
+		"POST /api/v1/accounts/{account_id}/contacts/{contact_id}/bank_accounts",
+		"POST /api/v1/accounts/{account_id}/contacts/{contact_id}/bank_accounts/{bank_account_id}",
+		"DELETE /api/v1/accounts/{account_id}/contacts/{contact_id}/bank_accounts/{bank_account_id}",
 		"GET /consentimento",
 		"POST /consentimento",
 		"POST /_sim/owner/consent",
@@ -155,6 +176,10 @@ func fuzzWorld(e *env) map[string]string {
 	}
 	ids["signup"] = e.signUp(docsSignUp)
 	ids["order"] = e.call(http.MethodPost, "/api/v1/payment_links/orders", docsOrder(own), 200).str("id")
+	ids["contact"] = e.call(http.MethodPost, e.contactsPath(own), docsContact, 200).str("id")
+	ids["bank_account"] = e.call(http.MethodPost, e.contactsPath(own)+"/"+ids["contact"]+"/bank_accounts", `{"pix_key":"maria@example.com"}`, 200).str("id")
+	ids["portability"] = e.call(http.MethodPost, "/api/v1/salary_portabilities", docsPortability(own, "341"), 201).str("id")
+	ids["user"] = e.call(http.MethodGet, "/api/v1/applications/"+e.clientID+"/signups/"+ids["signup"], "", 200).str("user_id")
 	ids["entry"] = e.call(http.MethodGet, "/api/v1/pix/"+own+"/entries", "", http.StatusOK)["data"].([]any)[0].(map[string]any)["id"].(string)
 	return ids
 }
@@ -166,7 +191,7 @@ func concrete(pattern string, ids map[string]string) string {
 	for _, c := range [][2]string{
 		{"pix_payment_invoices", "pix_invoices"}, {"barcode_payment_invoices", "boletos"}, {"pix_payments", "pix"},
 		{"/_sim/owner/", "internal"}, {"internal_transfers", "internal"}, {"external_transfers", "external"},
-		{"payments", "payments"}, {"entries", "entry"}, {"/accounts/", "third"}, {"signups", "signup"},
+		{"payments", "payments"}, {"entries", "entry"}, {"/accounts/", "third"}, {"signups", "signup"}, {"salary_portabilities", "portability"},
 	} {
 		if strings.Contains(pattern, c[0]) {
 			id = ids[c[1]]
@@ -176,7 +201,7 @@ func concrete(pattern string, ids map[string]string) string {
 	if strings.Contains(pattern, "/clients/") {
 		id = testClientID
 	}
-	return strings.NewReplacer("{id}", id, "{order_id}", ids["order"], "{product}", "games", "{app}", "application:"+testClientID, "{account_id}", ids["own"], "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
+	return strings.NewReplacer("{id}", id, "{order_id}", ids["order"], "{product}", "games", "{app}", "application:"+testClientID, "{account_id}", ids["own"], "{contact_id}", ids["contact"], "{bank_account_id}", ids["bank_account"], "{user_id}", ids["user"], "{name}", "photo.jpg", "{bucket}", "b", "{object...}", "o.jpg", "{kind}", "internal_transfers", "{action}", "approve").Replace(pattern)
 }
 
 func bodyRoutes() []string {
@@ -232,6 +257,14 @@ func checkFuzzAnswer(t *testing.T, method, path string, body []byte, rec *httpte
 		t.Fatalf("%s %s %q: %d %s", method, path, body, rec.Code, rec.Body.String())
 	}
 	if path == "/consentimento" || rec.Code < 400 {
+		return
+	}
+	if strings.HasPrefix(path, "/gcs/") {
+		// The storage stand-in answers as Google Cloud Storage does, in
+		// XML (the KYC photo page shows its ExpiredToken).
+		if !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/xml") || !strings.Contains(rec.Body.String(), "<Error><Code>") {
+			t.Fatalf("%s %s %q: %d body %s is not a storage error", method, path, body, rec.Code, rec.Body.String())
+		}
 		return
 	}
 	if rec.Header().Get("Content-Type") != "application/json" {

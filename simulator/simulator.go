@@ -28,6 +28,10 @@
 //	internal/receipt       receipts (comprovantes) of transfers, payments, statements and PIX, as PDFs
 //	internal/signup        account opening: the JWE request, its analysis and the sign_up_* webhooks
 //	internal/topup         top-ups: providers, values, dry run, execution behind the PIN challenge
+//	internal/contact       an account's contacts and their bank accounts
+//	internal/portability   salary portability requests and the payroll institution's answer
+//	internal/payroll       payrolls paying an uploaded salaries file into Stone accounts
+//	internal/kyc           the KYC of an account opening's user, and the photo storage it uploads to
 //	internal/webhooks      webhook sealing, delivery, retries and inspection
 //	internal/faults        injected faults
 //
@@ -56,13 +60,17 @@ import (
 	"github.com/openbank-homolog/homolog/simulator/internal/boleto"
 	"github.com/openbank-homolog/homolog/simulator/internal/calendar"
 	"github.com/openbank-homolog/homolog/simulator/internal/consent"
+	"github.com/openbank-homolog/homolog/simulator/internal/contact"
 	"github.com/openbank-homolog/homolog/simulator/internal/faults"
 	"github.com/openbank-homolog/homolog/simulator/internal/institutions"
 	"github.com/openbank-homolog/homolog/simulator/internal/keycloak"
+	"github.com/openbank-homolog/homolog/simulator/internal/kyc"
 	"github.com/openbank-homolog/homolog/simulator/internal/ledger"
 	"github.com/openbank-homolog/homolog/simulator/internal/payment"
 	"github.com/openbank-homolog/homolog/simulator/internal/paymentlink"
+	"github.com/openbank-homolog/homolog/simulator/internal/payroll"
 	"github.com/openbank-homolog/homolog/simulator/internal/pix"
+	"github.com/openbank-homolog/homolog/simulator/internal/portability"
 	"github.com/openbank-homolog/homolog/simulator/internal/receipt"
 	"github.com/openbank-homolog/homolog/simulator/internal/signup"
 	"github.com/openbank-homolog/homolog/simulator/internal/ted"
@@ -154,6 +162,10 @@ type Simulator struct {
 	receipts  *receipt.Receipts
 	topups    *topup.TopUps
 	signups   *signup.SignUps
+	contacts  *contact.Contacts
+	salaries  *portability.Portabilities
+	payrolls  *payroll.Payrolls
+	kyc       *kyc.KYC
 	consent   *consent.Site
 	hooks     *webhooks.Hooks
 	faults    *faults.Injector
@@ -240,6 +252,10 @@ func New(opts Options) (*Simulator, error) {
 		return nil, err
 	}
 	s.signups = signup.New(signup.Options{Book: s.book, Idempotency: idem, Decrypt: s.hooks.Decrypt, ErrUnrecognizedKey: webhooks.ErrUnrecognizedKey})
+	s.contacts = contact.New(contact.Options{Book: s.book, Idempotency: idem, Institutions: s.dir})
+	s.salaries = portability.New(portability.Options{Book: s.book, Idempotency: idem, Institutions: s.dir})
+	s.payrolls = payroll.New(payroll.Options{Book: s.book, Idempotency: idem})
+	s.kyc = kyc.New(kyc.Options{Book: s.book, Users: s.signups.User, Answered: s.signups.KYCAnswered, Base: s.baseOf})
 
 	m := api.NewMux(s.keycloak.Authenticate, !opts.NoControls)
 	s.keycloak.Routes(m)
@@ -255,6 +271,10 @@ func New(opts Options) (*Simulator, error) {
 	s.receipts.Routes(m)
 	s.topups.Routes(m)
 	s.signups.Routes(m)
+	s.contacts.Routes(m)
+	s.salaries.Routes(m)
+	s.payrolls.Routes(m)
+	s.kyc.Routes(m)
 	s.ops.Routes(m) // after every family registered its kind
 	s.consent.Routes(m)
 	s.hooks.Routes(m)
@@ -275,6 +295,16 @@ func (s *Simulator) realms() []string {
 		out = append(out, u+keycloak.RealmPath)
 	}
 	return out
+}
+
+// baseOf is the base URL a client reached the simulator at with r:
+// Options.BaseURL when set, else the scheme and host r names (the photo
+// upload URLs a client is handed must be ones it can reach).
+func (s *Simulator) baseOf(r *http.Request) string {
+	if s.opts.BaseURL != "" {
+		return strings.TrimSuffix(s.opts.BaseURL, "/")
+	}
+	return strings.TrimSuffix(keycloak.RealmURL(r), keycloak.RealmPath)
 }
 
 // Handler is the simulator as an http.Handler (the Simulator itself).

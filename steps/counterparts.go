@@ -27,6 +27,13 @@ type Counterparts interface {
 	// AdvanceSignUp moves an account opening to status (kyc_analysis,
 	// finished or failed), as Stone's analysis would.
 	AdvanceSignUp(ctx context.Context, signUpID, status string) error
+	// AnswerPortability is the payroll institution answering a salary
+	// portability request: ENABLED or DISABLED.
+	AnswerPortability(ctx context.Context, portabilityID, status string) error
+	// UploadSalaries uploads a payroll's salaries file and returns its
+	// salaries_id. Stone's upload goes to another host and is not
+	// documented; the simulator stands in for it.
+	UploadSalaries(ctx context.Context, rows []SalaryRow) (string, error)
 }
 
 // counterparts returns the run's Counterparts, or a blocked error.
@@ -62,4 +69,25 @@ func (o SimulatorOwner) ExpireOrder(ctx context.Context, orderID string) error {
 func (o SimulatorOwner) AdvanceSignUp(ctx context.Context, signUpID, status string) error {
 	return o.control(ctx, "signups", signUpID, "the analysis moves to "+status, "/_sim/signups/"+url.PathEscape(signUpID)+"/status",
 		map[string]string{"status": status})
+}
+
+// AnswerPortability implements Counterparts.
+func (o SimulatorOwner) AnswerPortability(ctx context.Context, portabilityID, status string) error {
+	return o.control(ctx, "salary_portabilities", portabilityID, "the payroll institution answers "+status,
+		"/_sim/salary_portabilities/"+url.PathEscape(portabilityID)+"/status", map[string]string{"status": status})
+}
+
+// UploadSalaries implements Counterparts.
+func (o SimulatorOwner) UploadSalaries(ctx context.Context, rows []SalaryRow) (string, error) {
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonPrompt, Subject: "payrolls", Decision: "upload the salaries file",
+		Text: "the simulator's control: upload the salaries file"})
+	var out struct {
+		ID string `json:"id"`
+	}
+	if err := o.post(ctx, "/_sim/payroll/upload", map[string]any{"salaries": rows}, &out); err != nil {
+		o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonOutcome, Subject: "payrolls", Outcome: "failed", Detail: err.Error()})
+		return "", fmt.Errorf("simulator: upload the salaries file: %w", err)
+	}
+	o.ev().Person(ctx, check.Person{Actor: actorSimulator, Action: check.PersonOutcome, Subject: "payrolls", ID: out.ID, Decision: "upload the salaries file", Outcome: "decided"})
+	return out.ID, nil
 }

@@ -145,6 +145,34 @@
 //	Stone accepts the account opening request, sent encrypted to its key                                                        check
 //	Stone's analysis moves the account opening to "X"                                                                           action (simulator)
 //	the account opening has status "X"                                                                                          check
+//	the application creates a contact                                                                                           action
+//	the contact is saved as sent                                                                                                check
+//	the contact is (listed|no longer listed) among the account's contacts                                                       check (of the call)
+//	the contact is found by its (tax id|account code|PIX key)                                                                   check (of the call)
+//	the application changes the contact's e-mail                                                                                action
+//	the application deletes the contact                                                                                         action
+//	the application adds (the bank account|the PIX key) in the fixtures to the contact                                          action
+//	the application changes the contact's bank account to the PIX key in the fixtures                                          action
+//	the application deletes the contact's bank account                                                                          action
+//	the bank account is saved as sent                                                                                           check
+//	the contact (shows|no longer shows) the bank account                                                                        check (of the call)
+//	the application requests the portability of a salary paid at institution "X" to its own account                            action
+//	the salary portability is requested with status "X" and its payroll institution named                                       check
+//	the salary portability is listed among the account's with status "X"                                                        check (of the call)
+//	the payroll institution (enables|disables) the salary portability                                                           action (simulator)
+//	the application lists the account's payrolls                                                                                action
+//	the payrolls are listed by cursor                                                                                           check
+//	a salaries file is uploaded for two employees with Stone accounts and one without                                           action (simulator)
+//	the application pays the payroll of the salaries file                                                                       action
+//	the payroll is accepted with status "X"                                                                                     check
+//	the payroll eventually has status "X" with N failed salar(y|ies)                                                            check (polls)
+//	the statement shows the payroll as one debit of N centavos                                                                  check
+//	the application reads the KYC of the account opening's user                                                                 action
+//	the KYC asks for each piece of information it needs                                                                         check
+//	the application uploads the user's document photos and a selfie                                                             action
+//	the photos are uploaded where Stone's storage said                                                                          check
+//	the application answers every check of the KYC                                                                              action
+//	the KYC is answered                                                                                                         check
 //	the application calls (GET|POST|PUT|PATCH|DELETE) "X"                                                                       action (generic)
 //	the application calls (POST|PUT|PATCH|DELETE) "X" with the body:                                                            action (generic; a doc string)
 //	the application calls (POST|PUT|PATCH|DELETE) "X" with an idempotency key and the body:                                     action (generic; a doc string)

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -68,5 +69,43 @@ func TestConsumerBeforeTheBuilderDoesNotWait(t *testing.T) {
 	}
 	if err := s.awaitBuilder(ctx, PrereqConsent, "builder"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestGeneratedDocumentsAreValid: the CPFs and CNPJs the steps make up
+// carry the check digits the Receita Federal's rule gives (weights 2 to 9
+// from the right, restarting for a CNPJ), so a bank that checks them, and
+// the evidence's redaction, treat them as documents.
+func TestGeneratedDocumentsAreValid(t *testing.T) {
+	valid := func(d string, wrap int) bool {
+		for k := len(d) - 2; k < len(d); k++ {
+			s, w := 0, 2
+			for i := k - 1; i >= 0; i-- {
+				s += int(d[i]-'0') * w
+				if w++; w > wrap {
+					w = 2
+				}
+			}
+			want := 0
+			if r := s % 11; r >= 2 {
+				want = 11 - r
+			}
+			if int(d[k]-'0') != want {
+				return false
+			}
+		}
+		return true
+	}
+	if !valid("11444777000161", 9) || valid("11444777000162", 9) || !valid("52998224725", 11) {
+		t.Fatal("the reference rule itself is wrong")
+	}
+	for i := range 50 {
+		seed := fmt.Sprint("run-", i)
+		if c := companyDocument(seed); len(c) != 14 || !valid(c, 9) {
+			t.Errorf("companyDocument(%q) = %s, not a valid CNPJ", seed, c)
+		}
+		if c := personDocument(seed); len(c) != 11 || !valid(c, 11) {
+			t.Errorf("personDocument(%q) = %s, not a valid CPF", seed, c)
+		}
 	}
 }

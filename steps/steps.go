@@ -116,6 +116,10 @@ func groupsOfSteps() []struct {
 		{"Receipts · Comprovantes", receiptSteps()},
 		{"Top-ups · Recargas", topUpSteps()},
 		{"Account opening · Abertura de conta", signUpSteps()},
+		{"Contacts · Contatos", contactSteps()},
+		{"Salary portability · Portabilidade de salário", salaryPortabilitySteps()},
+		{"Payroll · Folha de pagamento", payrollSteps()},
+		{"KYC · Verificação de identidade", kycSteps()},
 		{"Generic API steps · Passos genéricos de API", genericSteps()},
 	}
 }

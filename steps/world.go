@@ -84,6 +84,28 @@ type World struct {
 
 	topUpRecs []check.Record
 
+	contact     *stone.Contact
+	contactReq  stone.ContactRequest
+	contactRecs []check.Record // the last creation or update
+	bankAccount *stone.ContactBankAccount
+	bankRecs    []check.Record // the last bank account added or updated
+
+	portability     *stone.SalaryPortability
+	portabilityRecs []check.Record
+
+	salariesID      string
+	payroll         *stone.Payroll
+	payrollRecs     []check.Record // the creation
+	payrollReads    []check.Record
+	payrollListRecs []check.Record
+
+	kycUserID     string
+	kyc           *stone.KYCRequest
+	kycRecs       []check.Record
+	photos        []string       // public URLs of the photos uploaded
+	photoRecs     []check.Record // storage requests and uploads
+	kycAnswerRecs []check.Record
+
 	saved map[string]string // values the generic steps saved, by name
 }
 

@@ -161,6 +161,10 @@ type call struct {
 	raw    []byte // sent as it is when non-nil (Call: a body a person wrote)
 	header http.Header
 	accept string // Accept header; "" → application/json
+	// contentType replaces the application/json Stone asks for on every
+	// call, for the one call documented otherwise (a KYC photo's storage
+	// request, image/jpeg).
+	contentType string
 	// notModified lets a 304 through as a response instead of an *Error,
 	// for the endpoints Stone documents with If-None-Match.
 	notModified bool
@@ -239,7 +243,10 @@ func (c *Client) exchange(ctx context.Context, r call) (*response, error) {
 	req.Header.Set("Accept", accept)
 	// Stone asks for Content-Type: application/json on every API call
 	// (§1.5), as its Go SDK sends it, even on a bodyless approve or cancel.
-	if r.body != nil || r.raw != nil || r.method != http.MethodGet {
+	switch {
+	case r.contentType != "":
+		req.Header.Set("Content-Type", r.contentType)
+	case r.body != nil || r.raw != nil || r.method != http.MethodGet:
 		req.Header.Set("Content-Type", "application/json")
 	}
 

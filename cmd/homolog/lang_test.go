@@ -20,8 +20,8 @@ func TestRunPortuguese(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	bundle := filepath.Join(dir, lines[len(lines)-1])
 	assert.Equal(t, "Homologação APROVADA", lines[len(lines)-2])
-	assert.Regexp(t, `^homolog run [0-9a-f]{8}: 49 cenários contra simulator`, lines[0])
-	assert.Contains(t, out, "APROVADA: 49 aprovados, 0 reprovados, 0 bloqueados, 0 não rodaram de 49 cenários;")
+	assert.Regexp(t, `^homolog run [0-9a-f]{8}: 56 cenários contra simulator`, lines[0])
+	assert.Contains(t, out, "APROVADA: 56 aprovados, 0 reprovados, 0 bloqueados, 0 não rodaram de 56 cenários;")
 	assert.Contains(t, out, "Recargas › Uma recarga de celular não dá código PIN")
 
 	summary, err := os.ReadFile(filepath.Join(bundle, "summary.md"))
@@ -36,9 +36,9 @@ func TestRunPortuguese(t *testing.T) {
 	// wins over both.
 	code, out, _ = cli(t, dir, map[string]string{"HOMOLOG_LANG": "pt"}, "run", "--tags", "@stage-1")
 	require.Equal(t, 0, code, out)
-	assert.Contains(t, out, "Homologação APROVADA — parcial: 2 de 49 cenários (tags @stage-1)")
+	assert.Contains(t, out, "Homologação APROVADA — parcial: 2 de 56 cenários (tags @stage-1)")
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte("lang: pt-BR\n"), 0o644))
 	code, out, _ = cli(t, dir, nil, "run", "--tags", "@stage-1", "--lang", "en")
 	require.Equal(t, 0, code, out)
-	assert.Contains(t, out, "Homologation PASSED — partial: 2 of 49 scenarios (tags @stage-1)")
+	assert.Contains(t, out, "Homologation PASSED — partial: 2 of 56 scenarios (tags @stage-1)")
 }

@@ -66,7 +66,7 @@ func TestRunZeroSetUp(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, json.Unmarshal(data, &rep))
 	assert.Equal(t, "passed", rep.Status)
-	require.Len(t, rep.Features, 13, "the four stages, every capability and webhooks")
+	require.Len(t, rep.Features, 17, "the four stages, every capability and webhooks")
 	for _, f := range rep.Features {
 		for _, sc := range f.Scenarios {
 			assert.Equal(t, "passed", sc.Status, f.Name)

@@ -296,6 +296,121 @@ func TestOutsideClient(t *testing.T) {
 		require.Equal(t, 200, status, "%v", got)
 		assert.Equal(t, "created", got["status"])
 	})
+	t.Run("families §5.1 contacts, as the contatos pages tell it", func(t *testing.T) {
+		o.t = t
+		base := "/api/v1/accounts/" + own + "/contacts"
+		status, ct := o.call("POST", base, `{"name":"Guilherme Posse","tax_id":"16426334022","email":"guilherme.email@stone.com.br","mobile":"21 999999999"}`,
+			"x-stone-idempotency-key", "outsider-13")
+		require.Equal(t, 200, status, "%v", ct)
+		assert.Equal(t, []any{}, ct["bank_accounts"])
+		assert.Equal(t, "16426334022", ct["tax_id"])
+		id := ct["id"].(string)
+		status, ba := o.call("POST", base+"/"+id+"/bank_accounts", `{"account_code":"106497993","account_type":"PG","branch_code":"0001","institution_code":"16501555"}`,
+			"x-stone-idempotency-key", "outsider-14")
+		require.Equal(t, 200, status, "%v", ba)
+		assert.Nil(t, ba["pix_key"])
+		status, got := o.call("GET", base+"/"+id, "")
+		require.Equal(t, 200, status, "%v", got)
+		inst := got["bank_accounts"].([]any)[0].(map[string]any)["institution"].(map[string]any)
+		assert.Equal(t, "197", inst["compe"])
+		status, list := o.call("GET", base+"?tax_id=16426334022", "")
+		require.Equal(t, 200, status)
+		assert.Len(t, list["array"], 1, "a bare array")
+		status, up := o.call("POST", base+"/"+id, `{"name":"Guilherme Barcelos","tax_id":"16426334022"}`, "x-stone-idempotency-key", "outsider-15")
+		require.Equal(t, 200, status, "%v", up)
+		assert.Equal(t, "Guilherme Barcelos", up["name"])
+		assert.Nil(t, up["email"])
+		status, _ = o.call("DELETE", base+"/"+id+"/bank_accounts/"+ba["id"].(string), "")
+		require.Equal(t, 200, status)
+		status, gone := o.call("DELETE", base+"/"+id, "")
+		require.Equal(t, 200, status)
+		assert.Nil(t, gone, "200 OK with no body")
+		status, _ = o.call("GET", base+"/"+id, "")
+		assert.Equal(t, 404, status)
+	})
+	t.Run("families §5.3 salary portability, the page's body", func(t *testing.T) {
+		o.t = t
+		status, p := o.call("POST", "/api/v1/salary_portabilities",
+			`{"account_id":"`+own+`","employer_document":"81662119000121","employer_name":"Some employer","payroll_institution_code":"00000000"}`)
+		require.Equal(t, 201, status, "%v", p)
+		assert.Equal(t, "CREATED", p["status"])
+		assert.Equal(t, "001", p["payroll_institution_number_code"])
+		assert.Nil(t, p["enabled_at"])
+		status, list := o.call("GET", "/api/v1/salary_portabilities?account_id="+own, "")
+		require.Equal(t, 200, status, "%v", list)
+		assert.Contains(t, list, "cursor")
+		assert.Len(t, list["data"], 1)
+		status, blank := o.call("POST", "/api/v1/salary_portabilities", `{}`)
+		require.Equal(t, 400, status)
+		assert.Equal(t, "srn:error:validation", blank["type"])
+		assert.Len(t, blank["reason"], 3, "every blank field named, as the page's 400 does")
+		third := fx["third_party_account_id"].(string)
+		status, denied := o.call("POST", "/api/v1/salary_portabilities",
+			`{"account_id":"`+third+`","employer_document":"81662119000121","payroll_institution_code":"341"}`)
+		require.Equal(t, 403, status)
+		assert.Equal(t, "srn:error:client_unauthorized", denied["type"])
+		assert.Equal(t, third, denied["id"])
+		assert.Equal(t, map[string]any{"error": "client_unauthorized"}, denied["details"])
+	})
+	t.Run("families §5.2 payroll: the documented calls, the upload played by /_sim/", func(t *testing.T) {
+		o.t = t
+		status, up := o.call("POST", "/_sim/payroll/upload", `{"salaries":[{"name":"Ana","cpf":"52998224725","account_code":"`+target+`","amount":100}]}`)
+		require.Equal(t, 201, status, "%v", up)
+		status, p := o.call("POST", "/api/v1/payrolls", `{"account_id":"`+own+`","salaries_id":"`+up["id"].(string)+`"}`)
+		require.Equal(t, 202, status, "%v", p)
+		assert.Equal(t, "CREATED", p["status"])
+		assert.EqualValues(t, 1, p["summary"].(map[string]any)["number_of_salaries"])
+		status, got := o.call("GET", "/api/v1/payrolls/"+p["id"].(string), "")
+		require.Equal(t, 200, status, "%v", got)
+		assert.Contains(t, []any{"CREATED", "FINISHED"}, got["status"])
+		status, list := o.call("GET", "/api/v1/payrolls?account_id="+own, "")
+		require.Equal(t, 200, status)
+		assert.Contains(t, list, "cursor")
+		status, sal := o.call("GET", "/api/v1/payrolls/"+p["id"].(string)+"/salaries", "")
+		require.Equal(t, 200, status)
+		assert.Len(t, sal["data"], 1)
+		status, blank := o.call("POST", "/api/v1/payrolls", `{}`)
+		require.Equal(t, 400, status)
+		assert.Equal(t, "srn:error:validation", blank["type"])
+	})
+	t.Run("families §5.4 KYC, the four steps of the pages", func(t *testing.T) {
+		o.t = t
+		jwe := o.sealToStone(map[string]any{"user": map[string]any{"document": "11144477735", "document_type": "cpf",
+			"full_name": "Pedro Alves", "email": "pedro@example.com"}})
+		status, created := o.call("POST", "/api/v1/applications/application:"+o.clientID+"/signups", `{"jwe":"`+jwe+`"}`)
+		require.Equal(t, 202, status, "%v", created)
+		_, su := o.call("GET", "/api/v1/applications/"+o.clientID+"/signups/"+created["id"].(string), "")
+		user := su["user_id"].(string)
+		status, q := o.call("GET", "/api/v1/users/"+user+"/kyc/request", "")
+		require.Equal(t, 200, status, "%v", q)
+		assert.Equal(t, "requested", q["status"])
+		// Step 2 and 3: where the photo goes, then the photo itself.
+		status, up := o.call("POST", "/api/v1/storage/doc_cnh_front.jpg", "", "Content-Type", "image/jpeg")
+		require.Equal(t, 200, status, "%v", up)
+		info := up["upload_info"].(map[string]any)
+		assert.Equal(t, map[string]any{"content-type": "image/jpeg", "x-goog-acl": "public-read"}, info["headers"])
+		req, _ := http.NewRequest(http.MethodPut, info["url"].(string), strings.NewReader("\xff\xd8\xff a photo"))
+		req.Header.Set("Content-Type", "image/jpeg")
+		req.Header.Set("x-goog-acl", "public-read")
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode)
+		photo := up["public_url"].(string)
+		// Step 4: the answers, as the page writes them.
+		values := map[string]string{"birthdate": `"2000-10-10"`, "phone_number": `"21971697123"`,
+			"address":        `{"street":"Rua Buarque de Macedo","city":"Rio de Janeiro","country":"Brasil","extra":"","postal_code":"22220030","street_number":"38","neighborhood":"Flamengo","state":"RJ","reference_point":""}`,
+			"document_photo": `{"type":"CNH","front":"` + photo + `","back":"` + photo + `"}`, "document_selfies": `["` + photo + `"]`,
+			"total_income_range": `{"upper_bounds":500000}`}
+		var answers []string
+		for _, c := range q["checks"].([]any) {
+			ch := c.(map[string]any)
+			answers = append(answers, `{"check_id":"`+ch["id"].(string)+`","value":`+values[ch["field_type"].(string)]+`}`)
+		}
+		status, done := o.call("POST", "/api/v1/users/"+user+"/kyc/answer", `{"answers":[`+strings.Join(answers, ",")+`]}`)
+		require.Equal(t, 200, status, "%v", done)
+		assert.Equal(t, "answered", done["status"])
+	})
 }
 
 // sealToStone encrypts v to the "enc" key of /api/v1/discovery/keys the

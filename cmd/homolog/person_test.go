@@ -264,12 +264,12 @@ func TestRerunInPart(t *testing.T) {
 	dir := t.TempDir()
 	out, bundle := runIn(t, dir, "features/04-transact.feature:20")
 	assert.Contains(t, out, "1 passed, 0 failed, 0 blocked, 0 not run of 1 scenarios")
-	assert.Contains(t, out, "Homologation PASSED — partial: 1 of 49 scenarios (lines features/04-transact.feature:20)")
+	assert.Contains(t, out, "Homologation PASSED — partial: 1 of 56 scenarios (lines features/04-transact.feature:20)")
 	assert.Contains(t, out, "Internal transfer from the consented account waits for the owner", "line 20 is a step of that scenario")
 
 	out, _ = runIn(t, dir, "--name", "^A TED")
 	assert.Contains(t, out, "of 3 scenarios")
-	assert.Contains(t, out, "partial: 3 of 49 scenarios (name ^A TED)")
+	assert.Contains(t, out, "partial: 3 of 56 scenarios (name ^A TED)")
 
 	code, _, errOut := cli(t, dir, nil, "run", "features/04-transact.feature:3")
 	assert.Equal(t, 2, code)
@@ -281,7 +281,7 @@ func TestRerunInPart(t *testing.T) {
 	// reports/latest is the newest bundle, for any tool.
 	code, vout, _ := cli(t, dir, nil, "verify", filepath.Join(dir, "reports", "latest"))
 	assert.Equal(t, 0, code, vout)
-	assert.Contains(t, vout, "partial: 3 of 49 scenarios (name ^A TED)")
+	assert.Contains(t, vout, "partial: 3 of 56 scenarios (name ^A TED)")
 
 	// --fail-fast: a transfer target that does not exist fails the first
 	// transfer; nothing after it runs.
@@ -289,7 +289,7 @@ func TestRerunInPart(t *testing.T) {
 	code, out, _ = cli(t, dir, nil, "run", "--fail-fast")
 	assert.Equal(t, 3, code, out)
 	assert.Contains(t, out, "incomplete: stopped at the first scenario that did not pass (--fail-fast)")
-	assert.Regexp(t, `Homologation INCOMPLETE — partial: \d+ of 49 scenarios \(fail-fast\)`, out)
+	assert.Regexp(t, `Homologation INCOMPLETE — partial: \d+ of 56 scenarios \(fail-fast\)`, out)
 	manifest, err := os.ReadFile(filepath.Join(dir, lastLine(out), "manifest.json"))
 	require.NoError(t, err)
 	assert.Contains(t, string(manifest), `"complete": false`)

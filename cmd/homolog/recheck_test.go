@@ -40,13 +40,13 @@ func TestRecheckRecomputesEveryVerdict(t *testing.T) {
 
 	code, out, _ := cli(t, "", nil, "recheck", bundle)
 	require.Equal(t, 0, code, out)
-	assert.Contains(t, out, "49 of 49 scenarios recompute as recorded; the bundle is intact")
+	assert.Contains(t, out, "56 of 56 scenarios recompute as recorded; the bundle is intact")
 	assert.Contains(t, out, "same  recorded passed    recomputed passed    Read the account › Read the statement page by page (4 checks)")
 
 	code, rc, raw := recheckOf(t, bundle)
 	require.Equal(t, 0, code, raw)
 	assert.True(t, rc.Intact)
-	require.Len(t, rc.Scenarios, 49)
+	require.Len(t, rc.Scenarios, 56)
 	for _, sc := range rc.Scenarios {
 		assert.Equal(t, "passed", sc.Recorded, sc.Scenario)
 		assert.Equal(t, "passed", sc.Recomputed, sc.Scenario)

@@ -52,7 +52,7 @@ func runIn(t *testing.T, dir string, args ...string) (string, string) {
 func TestVerdictNamesAPartialRun(t *testing.T) {
 	dir := t.TempDir()
 	out, bundle := runIn(t, dir, "--tags", "@stage-1")
-	verdictEverywhere(t, out, bundle, "PASSED — partial: 2 of 49 scenarios (tags @stage-1)")
+	verdictEverywhere(t, out, bundle, "PASSED — partial: 2 of 56 scenarios (tags @stage-1)")
 
 	// The whole script earns a bare PASSED.
 	out, bundle = runIn(t, dir)
@@ -112,7 +112,7 @@ func TestVerdictNamesHostsThatAreNotStones(t *testing.T) {
 		"endpoints: {auth_url: \"" + base + "\", api_url: \"" + base + "\", site_url: \"" + base + "\"}\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scenarios.yaml"), []byte(plan), 0o644))
 	out, bundle := runIn(t, dir, "--tags", "@stage-1")
-	verdictEverywhere(t, out, bundle, "PASSED — partial: 2 of 45 scenarios (tags @stage-1); not Stone's hosts: sandbox target at "+base)
+	verdictEverywhere(t, out, bundle, "PASSED — partial: 2 of 50 scenarios (tags @stage-1); not Stone's hosts: sandbox target at "+base)
 	code, vout, _ := cli(t, dir, nil, "verify", bundle, "--public-key", filepath.Join(dir, "keys", "public.pem"))
 	assert.Equal(t, 0, code, vout)
 	cancel()

@@ -42,9 +42,14 @@ func Document(contentType, filename string, body []byte) Reply {
 // NoContent is 204 without a body.
 func NoContent() Reply { return Reply{Status: http.StatusNoContent} }
 
-// Write sends the reply.
+// OK is 200 without a body, as Stone documents its deletions ("200 OK"
+// and nothing after it: stone-api-families.md §5.1).
+func OK() Reply { return Reply{Status: http.StatusOK} }
+
+// Write sends the reply. A reply without a body says nothing of a content
+// type it does not have.
 func (rp Reply) Write(w http.ResponseWriter) {
-	if rp.Status == http.StatusNoContent {
+	if rp.Status == http.StatusNoContent || len(rp.Body) == 0 {
 		w.WriteHeader(rp.Status)
 		return
 	}

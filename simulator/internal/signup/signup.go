@@ -180,3 +180,34 @@ func (s *SignUps) emit(su *signUp, typ, reason string, at time.Time) {
 
 // snapshot is v as JSON, for webhook data.
 func snapshot(v any) json.RawMessage { return api.Snapshot(v) }
+
+// User reports whether userID is the user of an account opening, and
+// whether the application clientID asked for it (KYC's users,
+// stone-api-families.md §5.4 [I]). Caller holds the lock.
+func (s *SignUps) User(clientID, userID string) (known, own bool) {
+	for _, su := range s.byID {
+		if su.UserID == userID {
+			known = true
+			if su.clientID == clientID {
+				return true, true
+			}
+		}
+	}
+	return known, false
+}
+
+// KYCAnswered notes that the user of an account opening answered every
+// KYC check: user_input_assessment_status becomes answered, notified as
+// §4.3's sign_up_resource_details_updated with update_reason
+// user_input_assessment_status_updated. Caller holds the lock.
+func (s *SignUps) KYCAnswered(userID string, at time.Time) {
+	for _, su := range s.byID {
+		if su.UserID != userID {
+			continue
+		}
+		su.ResourceDetails["user_input_assessment_status"] = "answered"
+		su.ResourceDetails["user_input_assessment_status_changed_at"] = stamp(at)
+		su.UpdatedAt = stamp(at)
+		s.emit(su, "sign_up_resource_details_updated", "user_input_assessment_status_updated", at)
+	}
+}
