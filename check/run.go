@@ -74,6 +74,13 @@ const (
 	KYCRequested               = "kyc_requested"
 	KYCPhotosUploaded          = "kyc_photos_uploaded"
 	KYCAnswered                = "kyc_answered"
+	// The generic steps' checks (generic.go).
+	ResponseStatus  = "response_status"
+	FieldEquals     = "field_equals"
+	FieldType       = "field_type"
+	FieldMinItems   = "field_min_items"
+	FieldSaved      = "field_saved"
+	FieldEventually = "field_eventually"
 )
 
 // Lookup returns the check called name.
@@ -175,6 +182,18 @@ func Lookup(name string) (Func, bool) {
 		return topUpExecuted, true
 	case SignUpAccepted:
 		return signUpAccepted, true
+	case ResponseStatus:
+		return responseStatus, true
+	case FieldEquals:
+		return fieldEquals, true
+	case FieldType:
+		return fieldType, true
+	case FieldMinItems:
+		return fieldMinItems, true
+	case FieldSaved:
+		return fieldSaved, true
+	case FieldEventually:
+		return fieldEventually, true
 	case ContactSaved:
 		return contactSaved, true
 	case ContactListed:
@@ -238,7 +257,8 @@ func names() []string {
 		TopUpProviders, TopUpDryRun, TopUpChallenged, TopUpExecuted, SignUpAccepted,
 		ContactSaved, ContactListed, ContactBankAccountSaved, ContactShowsBankAccount,
 		SalaryPortabilityRequested, SalaryPortabilityListed, PayrollCreated, PayrollPaid, PayrollListed,
-		KYCRequested, KYCPhotosUploaded, KYCAnswered}
+		KYCRequested, KYCPhotosUploaded, KYCAnswered,
+		ResponseStatus, FieldEquals, FieldType, FieldMinItems, FieldSaved, FieldEventually}
 	sort.Strings(all)
 	return all
 }

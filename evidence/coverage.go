@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/openbank-homolog/homolog/locale"
 )
 
 // Coverage is what a run covered. The verdict names it everywhere it
@@ -37,26 +39,36 @@ type Coverage struct {
 // FamiliesWords states which families of actions were in scope, for the
 // report's header and summary: "internal_transfers, pix (not authorised:
 // payments)". "" when the bundle does not record them.
-func (s *Coverage) FamiliesWords() string {
+func (s *Coverage) FamiliesWords() string { return s.FamiliesIn(locale.For(locale.English)) }
+
+// FamiliesIn is FamiliesWords in a catalogue's language; the families are
+// named as scenarios.yaml names them, in any language.
+func (s *Coverage) FamiliesIn(w *locale.Catalogue) string {
 	if s == nil || s.Families == nil {
 		return ""
 	}
-	w := strings.Join(s.Families, ", ")
+	f := strings.Join(s.Families, ", ")
 	if len(s.Families) == 0 {
-		w = "none (authentication, account reads and consent only)"
+		f = w.FamiliesNone
 	}
 	if len(s.NotAuthorised) > 0 {
-		w += " (not authorised: " + strings.Join(s.NotAuthorised, ", ") + ")"
+		f += fmt.Sprintf(w.NotAuthorised, strings.Join(s.NotAuthorised, ", "))
 	}
-	return w
+	return f
 }
 
 // Partial reports whether filters left some of the script's scenarios out.
 func (s *Coverage) Partial() bool { return s != nil && s.Scenarios < s.Of }
 
 // Words are the scope's qualifiers, joined; "" for a complete run of the
-// built-in script on the documented hosts.
-func (s *Coverage) Words() string {
+// built-in script on the documented hosts. They are English, as verify,
+// diff and every bundle compare them; WordsIn says them to a person in
+// the run's language.
+func (s *Coverage) Words() string { return s.WordsIn(locale.For(locale.English)) }
+
+// WordsIn is Words in a catalogue's language: "parcial", "roteiro
+// próprio", "fora dos hosts da Stone".
+func (s *Coverage) WordsIn(w *locale.Catalogue) string {
 	if s == nil {
 		return ""
 	}
@@ -65,22 +77,22 @@ func (s *Coverage) Words() string {
 		parts = append(parts, s.Subject)
 	}
 	if s.Partial() {
-		p := fmt.Sprintf("partial: %d of %d scenarios", s.Scenarios, s.Of)
+		p := fmt.Sprintf(w.Partial, s.Scenarios, s.Of)
 		if len(s.Filters) > 0 {
 			p += " (" + strings.Join(s.Filters, ", ") + ")"
 		}
 		parts = append(parts, p)
 	}
 	if len(s.Custom) > 0 {
-		parts = append(parts, "custom script: "+customWords(s.Custom))
+		parts = append(parts, fmt.Sprintf(w.CustomScript, customWords(s.Custom, w)))
 	}
 	if len(s.OffTarget) > 0 {
-		parts = append(parts, fmt.Sprintf("not Stone's hosts: %s target at %s", s.Target, strings.Join(s.OffTarget, ", ")))
+		parts = append(parts, fmt.Sprintf(w.OffTarget, s.Target, strings.Join(s.OffTarget, ", ")))
 	}
 	return strings.Join(parts, "; ")
 }
 
-func customWords(diffs []string) string {
+func customWords(diffs []string, w *locale.Catalogue) string {
 	n := 0
 	for _, d := range diffs {
 		if d != reordered {
@@ -89,11 +101,11 @@ func customWords(diffs []string) string {
 	}
 	switch {
 	case n == 0:
-		return "the feature files run in another order than homolog's built-in script"
+		return w.CustomOrder
 	case n == 1:
-		return "1 feature file differs from homolog's built-in script"
+		return w.CustomOne
 	default:
-		return fmt.Sprintf("%d feature files differ from homolog's built-in script", n)
+		return fmt.Sprintf(w.CustomMany, n)
 	}
 }
 
@@ -104,6 +116,21 @@ func Verdict(marker string, s *Coverage) string {
 	}
 	return marker
 }
+
+// LocalVerdict is a report's verdict with its scope in the report's
+// language ("APROVADA — parcial: …" in Portuguese), as summary.md,
+// report.html, junit.xml and homolog run's last lines state it.
+func LocalVerdict(r *Report) string {
+	w := r.words()
+	v := w.Marker(r.Status, r.Complete)
+	if s := r.Coverage.WordsIn(w); s != "" {
+		v += " — " + s
+	}
+	return v
+}
+
+// words is the catalogue of the report's language.
+func (r *Report) words() *locale.Catalogue { return locale.For(r.Lang) }
 
 const reordered = "the files run in another order"
 

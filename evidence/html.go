@@ -16,6 +16,7 @@ import (
 	_ "embed"
 
 	"github.com/openbank-homolog/homolog/check"
+	"github.com/openbank-homolog/homolog/locale"
 )
 
 // reportTemplate is the page; html/template escapes every report value in
@@ -82,16 +83,21 @@ func (h HTMLRenderer) Render(w io.Writer, run Run) error {
 }
 
 func (h HTMLRenderer) render(w io.Writer, run Run) error {
+	r := run.Head()
+	c := r.words()
 	t, err := template.New("report").Funcs(template.FuncMap{
-		"label": statusLabel,
-		"class": statusClass,
-		"utc":   utcTime,
-		"trim":  strings.TrimSpace,
+		"label":        c.Status,
+		"class":        statusClass,
+		"utc":          utcTime,
+		"trim":         strings.TrimSpace,
+		"w":            func() *locale.HTMLWords { return &c.HTML },
+		"lang":         func() string { return c.HTMLLang },
+		"homologation": func() string { return c.Homologation },
+		"result":       func(s string) string { return exchangeResult(s, c) },
 	}).Parse(reportTemplate)
 	if err != nil {
 		return fmt.Errorf("template: %w", err)
 	}
-	r := run.Head()
 	v := newHTMLPage(r, h.compact(r))
 	var total Counts
 	err = run.EachFeature(StepsOnly, func(f *Feature, st FeatureStats, _ func(func(*Scenario) error) error) error {
@@ -102,7 +108,7 @@ func (h HTMLRenderer) render(w io.Writer, run Run) error {
 	if err != nil {
 		return err
 	}
-	v.Matrix = append(v.Matrix, countRow("All features", "", total))
+	v.Matrix = append(v.Matrix, countRow(c.HTML.AllFeatures, "", total))
 	v.Problems = v.Compact && total.Failed+total.Blocked+total.Undefined+total.Pending > 0
 	if err := run.EachSetup(func(*Exchange) error { v.SetupCount++; return nil }); err != nil {
 		return err
@@ -215,7 +221,7 @@ func (h HTMLRenderer) render(w io.Writer, run Run) error {
 		err = exec("setup-open", nil)
 		if err == nil {
 			err = run.EachSetup(func(x *Exchange) error {
-				hx := newHTMLExchange(x, "setup", r.StartedAt)
+				hx := newHTMLExchange(x, r.words().HTML.SetupWhere, r.StartedAt)
 				if err := tl.add(t, hx.row()); err != nil {
 					return err
 				}
@@ -384,7 +390,7 @@ type htmlDrift struct {
 
 func newHTMLPage(r *Report, compact bool) *htmlPage {
 	v := &htmlPage{
-		R: r, Marker: runMarker(r), Scope: r.Coverage.Words(), Families: r.Coverage.FamiliesWords(), Simulator: isSimulator(r),
+		R: r, Marker: r.words().Marker(r.Status, r.Complete), Scope: r.Coverage.WordsIn(r.words()), Families: r.Coverage.FamiliesIn(r.words()), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
 		Statuses:  htmlStatusOrder(),
@@ -405,7 +411,7 @@ func newHTMLPage(r *Report, compact bool) *htmlPage {
 		src += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 	}
 	v.CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src" + src + "; base-uri 'none'; form-action 'none'"
-	v.Counts = []htmlCountRow{countRow("Scenarios", "", r.Summary.Scenarios), countRow("Steps", "", r.Summary.Steps)}
+	v.Counts = []htmlCountRow{countRow(r.words().HTML.Scenarios, "", r.Summary.Scenarios), countRow(r.words().HTML.Steps, "", r.Summary.Steps)}
 	return v
 }
 
@@ -586,10 +592,14 @@ func isBodyRef(ref string) bool {
 	return true
 }
 
-// statusLabel is a status in words; the page never relies on colour alone.
-func statusLabel(s string) string {
-	if s == StatusNotRun {
-		return "not run"
+// exchangeResult is an exchange's result in the page's language: its HTTP
+// status, or words when there is none.
+func exchangeResult(s string, c *locale.Catalogue) string {
+	switch s {
+	case "error":
+		return c.HTML.Error
+	case "no response":
+		return c.HTML.NoResult
 	}
 	return s
 }

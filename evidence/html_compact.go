@@ -226,7 +226,7 @@ func (tl *timeline) writeLazy(w io.Writer, t *template.Template) error {
 	if tl.g.n == 0 {
 		return t.ExecuteTemplate(w, "no-exchanges", nil)
 	}
-	if err := t.ExecuteTemplate(w, "rows-lazy", htmlLazyRows{N: tl.g.n, What: "HTTP exchanges, in the order they started", ID: "tl"}); err != nil {
+	if err := t.ExecuteTemplate(w, "rows-lazy", htmlLazyRows{N: tl.g.n, ID: "tl"}); err != nil {
 		return err
 	}
 	if err := tl.g.close(); err != nil {
@@ -255,8 +255,8 @@ func (tl *timeline) discard() {
 // htmlLazyRows is a table shown on demand.
 type htmlLazyRows struct {
 	N        int
-	What, ID string
-	Webhooks bool
+	ID       string
+	Webhooks bool // else the timeline
 }
 
 // lazyWebhooks writes a compact page's webhooks section, its rows in one
@@ -265,7 +265,7 @@ func lazyWebhooks(w io.Writer, t *template.Template, run Run, n int) error {
 	if err := t.ExecuteTemplate(w, "webhooks-compact-open", nil); err != nil {
 		return err
 	}
-	if err := t.ExecuteTemplate(w, "rows-lazy", htmlLazyRows{N: n, What: "webhooks", ID: "wh", Webhooks: true}); err != nil {
+	if err := t.ExecuteTemplate(w, "rows-lazy", htmlLazyRows{N: n, ID: "wh", Webhooks: true}); err != nil {
 		return err
 	}
 	err := dataBlock(w, "wh-data", func(w io.Writer) error {

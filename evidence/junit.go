@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/openbank-homolog/homolog/locale"
 )
 
 // JUnitRenderer writes junit.xml, the format every CI system reads. One
@@ -149,11 +151,16 @@ type junitPropertiesElement struct {
 // which target the run talked to.
 func junitProperties(r *Report) []junitProperty {
 	props := []junitProperty{
-		{Name: "homolog.verdict", Value: RunVerdict(r)},
+		// In the run's language, as summary.md states it; CI gates read the
+		// exit code, or report.json's status.
+		{Name: "homolog.verdict", Value: LocalVerdict(r)},
 		{Name: "homolog.run_id", Value: r.RunID},
 		{Name: "homolog.target", Value: r.Target.Name},
 		{Name: "homolog.api_url", Value: r.Target.APIURL},
 		{Name: "homolog.client_id", Value: r.ClientID},
+	}
+	if r.Lang != "" && r.Lang != locale.English {
+		props = append(props, junitProperty{Name: "homolog.lang", Value: r.Lang})
 	}
 	if r.Summary.Drift > 0 {
 		props = append(props, junitProperty{Name: "homolog.drift", Value: fmt.Sprintf("%d responses departed from Stone's documented shapes (summary.md lists them)", r.Summary.Drift)})

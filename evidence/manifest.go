@@ -32,29 +32,34 @@ const (
 // manifest.jws covers it byte for byte, so one signature covers the whole
 // bundle.
 type Manifest struct {
-	Schema           string            `json:"schema"`
-	RunID            string            `json:"run_id"`
-	Tool             Tool              `json:"tool"`
-	Target           Target            `json:"target"`
-	ClientID         string            `json:"client_id"`
-	Operator         string            `json:"operator,omitempty"`
-	Signoff          *Signoff          `json:"signoff,omitempty"`
-	StartedAt        time.Time         `json:"started_at"`
-	FinishedAt       time.Time         `json:"finished_at"`
-	ClockOffset      *ClockOffset      `json:"clock_offset,omitempty"`
-	Features         []HashedFile      `json:"features"`
-	BuiltinFeatures  []HashedFile      `json:"builtin_features"` // the script built into this homolog, to tell a custom script anywhere
-	FeaturesSource   string            `json:"features_source"`
-	FeaturesCommit   string            `json:"features_commit,omitempty"`
-	Plan             PlanInfo          `json:"plan"`
-	Coverage         *Coverage         `json:"coverage"` // what the run covered: its verdict's scope
-	Status           string            `json:"status"`
-	Complete         bool              `json:"complete"`
-	IncompleteReason string            `json:"incomplete_reason,omitempty"`
-	ExitCode         int               `json:"exit_code"`
-	Journal          JournalInfo       `json:"journal"`
-	KeyID            string            `json:"kid"`
-	Files            map[string]string `json:"files"` // bundle-relative path → SHA-256 hex
+	Schema          string       `json:"schema"`
+	RunID           string       `json:"run_id"`
+	Tool            Tool         `json:"tool"`
+	Target          Target       `json:"target"`
+	ClientID        string       `json:"client_id"`
+	Operator        string       `json:"operator,omitempty"`
+	Signoff         *Signoff     `json:"signoff,omitempty"`
+	StartedAt       time.Time    `json:"started_at"`
+	FinishedAt      time.Time    `json:"finished_at"`
+	ClockOffset     *ClockOffset `json:"clock_offset,omitempty"`
+	Features        []HashedFile `json:"features"`
+	BuiltinFeatures []HashedFile `json:"builtin_features"` // the script built into this homolog in the run's language, to tell a custom script anywhere
+	// BuiltinScripts hashes the built-in script in every language this
+	// homolog speaks ("en", "pt-BR"); Lang is the run's, whose script
+	// BuiltinFeatures is.
+	BuiltinScripts   map[string][]HashedFile `json:"builtin_scripts,omitempty"`
+	Lang             string                  `json:"lang,omitempty"`
+	FeaturesSource   string                  `json:"features_source"`
+	FeaturesCommit   string                  `json:"features_commit,omitempty"`
+	Plan             PlanInfo                `json:"plan"`
+	Coverage         *Coverage               `json:"coverage"` // what the run covered: its verdict's scope
+	Status           string                  `json:"status"`
+	Complete         bool                    `json:"complete"`
+	IncompleteReason string                  `json:"incomplete_reason,omitempty"`
+	ExitCode         int                     `json:"exit_code"`
+	Journal          JournalInfo             `json:"journal"`
+	KeyID            string                  `json:"kid"`
+	Files            map[string]string       `json:"files"` // bundle-relative path → SHA-256 hex
 }
 
 // Signoff names the people answering for the run (from scenarios.yaml).

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/openbank-homolog/homolog/locale"
 )
 
 // MarkdownRenderer writes summary.md, sized for a pull request comment or a
@@ -15,62 +17,70 @@ type MarkdownRenderer struct{}
 // File implements Renderer.
 func (MarkdownRenderer) File() string { return "summary.md" }
 
-// Render implements Renderer.
+// Render implements Renderer. It speaks the report's language (its first
+// line reads "# Homologação APROVADA" in Portuguese); statuses, families
+// and what the run recorded stay as recorded.
 func (MarkdownRenderer) Render(w io.Writer, run Run) error {
 	r := run.Head()
+	c := r.words()
+	m := c.Markdown
 	b := bufio.NewWriter(w)
-	fmt.Fprintf(b, "# Homologation %s\n\n", mdText(Verdict(runMarker(r), r.Coverage)))
+	fmt.Fprintf(b, "# %s %s\n\n", c.Homologation, mdText(LocalVerdict(r)))
 
 	target := "**" + mdText(r.Target.Name) + "**"
 	if isSimulator(r) {
-		target += " (embedded simulator)"
+		target += " (" + m.Simulator + ")"
 	}
 	if r.Target.APIURL != "" {
 		target += " — " + mdCode(r.Target.APIURL)
 	}
-	fmt.Fprintf(b, "- Target: %s\n", target)
-	if w := r.Coverage.FamiliesWords(); w != "" {
-		fmt.Fprintf(b, "- Authorised families in scope: %s\n", mdText(w))
+	fmt.Fprintf(b, "- %s: %s\n", m.Target, target)
+	if f := r.Coverage.FamiliesIn(c); f != "" {
+		fmt.Fprintf(b, "- %s: %s\n", m.Families, mdText(f))
 	}
-	fmt.Fprintf(b, "- Run: %s\n", mdCode(r.RunID))
+	fmt.Fprintf(b, "- %s: %s\n", m.Run, mdCode(r.RunID))
 	if r.ClientID != "" {
-		fmt.Fprintf(b, "- Client: %s\n", mdCode(r.ClientID))
+		fmt.Fprintf(b, "- %s: %s\n", m.Client, mdCode(r.ClientID))
 	}
 	if !r.StartedAt.IsZero() {
-		fmt.Fprintf(b, "- Started: %s UTC", r.StartedAt.UTC().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(b, "- "+m.Started, r.StartedAt.UTC().Format("2006-01-02 15:04:05"))
 		if d := span(r.StartedAt, r.FinishedAt); d > 0 {
-			fmt.Fprintf(b, ", took %s", fmtDuration(d))
+			fmt.Fprintf(b, m.Took, fmtDuration(d))
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(b, "- Exit code: %d\n", r.ExitCode)
+	fmt.Fprintf(b, "- "+m.ExitCode+"\n", r.ExitCode)
 	if !r.Complete && r.IncompleteReason != "" {
-		fmt.Fprintf(b, "- Incomplete: %s\n", mdText(r.IncompleteReason))
+		fmt.Fprintf(b, "- "+m.Incomplete+"\n", mdText(r.IncompleteReason))
 	}
 
-	b.WriteString("\n|  | total | passed | failed | blocked | skipped | undefined | pending | not run |\n")
+	b.WriteString("\n|  | " + m.Total)
+	for _, st := range htmlStatusOrder() {
+		b.WriteString(" | " + c.Status(st))
+	}
+	b.WriteString(" |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, row := range []struct {
 		name string
 		c    Counts
-	}{{"Scenarios", r.Summary.Scenarios}, {"Steps", r.Summary.Steps}} {
-		c := row.c
+	}{{m.Scenarios, r.Summary.Scenarios}, {m.Steps, r.Summary.Steps}} {
+		n := row.c
 		fmt.Fprintf(b, "| %s | %d | %d | %d | %d | %d | %d | %d | %d |\n",
-			row.name, c.Total, c.Passed, c.Failed, c.Blocked, c.Skipped, c.Undefined, c.Pending, c.NotRun)
+			row.name, n.Total, n.Passed, n.Failed, n.Blocked, n.Skipped, n.Undefined, n.Pending, n.NotRun)
 	}
-	fmt.Fprintf(b, "\n%d HTTP exchanges recorded.\n", r.Summary.Exchanges)
+	fmt.Fprintf(b, "\n"+m.Exchanges+"\n", r.Summary.Exchanges)
 	findings, err := run.Drift()
 	if err != nil {
 		return err
 	}
 	writeDriftMarkdown(b, r, findings)
 
-	b.WriteString("\n| Feature | Scenario | Status | Blocked by / first error |\n")
+	fmt.Fprintf(b, "\n| %s | %s | %s | %s |\n", m.Feature, m.Scenario, m.Status, m.Problem)
 	b.WriteString("|---|---|---|---|\n")
 	err = run.EachFeature(StepsOnly, func(f *Feature, _ FeatureStats, scenarios func(func(*Scenario) error) error) error {
 		return scenarios(func(sc *Scenario) error {
 			_, err := fmt.Fprintf(b, "| %s | %s | %s | %s |\n",
-				mdText(f.Name), mdText(sc.Name), mdStatus(sc.Status), mdText(scenarioProblem(sc)))
+				mdText(f.Name), mdText(sc.Name), mdStatus(sc.Status, c), mdText(scenarioProblem(sc, c)))
 			return err
 		})
 	})
@@ -83,8 +93,7 @@ func (MarkdownRenderer) Render(w io.Writer, run Run) error {
 		files = append(files, mdCode(out.File()))
 	}
 	files = append(files, mdCode(JournalFile), mdCode(ManifestFile), mdCode(SignatureFile), mdCode(PublicKeyFile), mdCode(PlanFile), mdCode(BodiesDir+"/"))
-	fmt.Fprintf(b, "\nBundle files: %s. Open `report.html` for the exchanges; check the bundle with `homolog verify`.\n",
-		strings.Join(files, ", "))
+	fmt.Fprintf(b, "\n"+m.Files+"\n", strings.Join(files, ", "))
 	return b.Flush()
 }
 
@@ -113,10 +122,10 @@ func isSimulator(r *Report) bool { return r.Target.Name == "simulator" }
 
 // scenarioProblem is the one line a reviewer needs to see first: what
 // blocked the scenario or the first line of what failed.
-func scenarioProblem(sc *Scenario) string {
+func scenarioProblem(sc *Scenario, c *locale.Catalogue) string {
 	switch sc.Status {
 	case StatusBlocked:
-		return "blocked by: " + sc.BlockedBy
+		return fmt.Sprintf(c.Markdown.BlockedBy, c.Blocked(sc.BlockedBy))
 	case StatusFailed:
 		if st := failingStep(sc); st != nil {
 			return stepTitle(st) + ": " + firstLine(st.Error)
@@ -124,7 +133,7 @@ func scenarioProblem(sc *Scenario) string {
 		return firstLine(sc.Error)
 	case StatusUndefined, StatusPending:
 		if st := firstWithStatus(sc, sc.Status); st != nil {
-			return sc.Status + " step: " + stepTitle(st)
+			return fmt.Sprintf(c.Markdown.StepOf, c.Status(sc.Status), stepTitle(st))
 		}
 	}
 	return firstLine(sc.Error)
@@ -132,14 +141,12 @@ func scenarioProblem(sc *Scenario) string {
 
 // mdStatus makes failures stand out in a long table without relying on
 // emoji or colour.
-func mdStatus(s string) string {
+func mdStatus(s string, c *locale.Catalogue) string {
 	switch s {
-	case StatusPassed, StatusSkipped:
-		return mdText(s)
-	case StatusNotRun:
-		return "not run"
+	case StatusPassed, StatusSkipped, StatusNotRun:
+		return mdText(c.Status(s))
 	default:
-		return "**" + mdText(s) + "**"
+		return "**" + mdText(c.Status(s)) + "**"
 	}
 }
 
@@ -177,9 +184,14 @@ func writeDriftMarkdown(b *bufio.Writer, r *Report, findings []DriftFinding) {
 	if len(findings) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n## Contract drift\n\n%d responses departed from the shapes Stone documents; the scenarios' verdicts do not depend on it:\n\n", r.Summary.Drift)
+	m := r.words().Markdown
+	fmt.Fprintf(b, "\n## %s\n\n"+m.DriftText+"\n\n", m.Drift, r.Summary.Drift)
 	for _, f := range findings {
-		fmt.Fprintf(b, "- %s — %s, first in %s (journal #%d)\n", mdText(f.String()), plural(f.Responses, "response"), mdText(f.Where), f.First.Seq)
+		n := m.Response
+		if f.Responses != 1 {
+			n = fmt.Sprintf(m.Responses, f.Responses)
+		}
+		fmt.Fprintf(b, "- "+m.DriftLine+"\n", mdText(f.String()), n, mdText(f.Where), f.First.Seq)
 	}
 }
 

@@ -329,7 +329,7 @@ func TestHTML(t *testing.T) {
 		t.Error("CSS fetches something")
 	}
 	for _, want := range []string{
-		"embedded simulator, not Stone's sandbox", "req-bal-3", "idem-7f3a", "connection refused",
+		"embedded simulator, not Stone&#39;s sandbox", "req-bal-3", "idem-7f3a", "connection refused",
 		"&#34;balance&#34;: 990", // the JSON body, pretty-printed
 		"Setup exchanges", "req-setup-1", "not run", "Blocked by:", "@media print", "<details",
 	} {

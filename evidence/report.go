@@ -30,6 +30,7 @@ type Report struct {
 	Tool             Tool        `json:"tool"`
 	Target           Target      `json:"target"`
 	ClientID         string      `json:"client_id"`
+	Lang             string      `json:"lang,omitempty"` // the language of the script and of the reports for people ("" is English)
 	Operator         string      `json:"operator,omitempty"`
 	Signoff          *Signoff    `json:"signoff,omitempty"`
 	StartedAt        time.Time   `json:"started_at"`

@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/locale"
 )
 
 // Targets a plan can run against.
@@ -45,6 +46,9 @@ type Config struct {
 	Redact      RedactConfig    `yaml:"redact"`
 	Webhooks    WebhooksConfig  `yaml:"webhooks"`
 	Out         string          `yaml:"out"`
+	// Lang is the language of the built-in script, the progress lines, the
+	// owner's prompts and the reports: "en" (default) or "pt-BR".
+	Lang string `yaml:"lang,omitempty"`
 
 	// Authorisations are the families of actions Stone authorised the
 	// application for (runner/families.go); nil (absent) runs every family.
@@ -106,6 +110,9 @@ type FaultsConfig struct {
 type FeaturesConfig struct {
 	Dir   string   `yaml:"dir"`   // a folder of .feature files; empty = the script built into homolog
 	Order []string `yaml:"order"` // file names in run order; empty = every file, sorted by name
+	// Extra is a folder of the team's own .feature files, run after the
+	// script (sorted by name); the verdict then says custom.
+	Extra string `yaml:"extra,omitempty"`
 }
 
 // OwnerConfig is how long the run waits for the account owner.
@@ -303,6 +310,16 @@ func (e *ConfigError) Error() string {
 
 func (e *ConfigError) Unwrap() error { return e.Err }
 
+// language is the plan's language, normalised ("pt" → "pt-BR"); Validate
+// has refused any other.
+func (c Config) language() string {
+	lang, _ := locale.Parse(c.Lang)
+	return lang
+}
+
+// words is the catalogue of the plan's language.
+func (c Config) words() *locale.Catalogue { return locale.For(c.language()) }
+
 func (c Config) fieldErr(field, format string, args ...any) error {
 	return &ConfigError{File: c.Source, Field: field, Err: fmt.Errorf(format, args...)}
 }
@@ -354,6 +371,9 @@ func (c Config) Validate() error {
 	if c.Out == "" {
 		return c.fieldErr("out", "must name a folder")
 	}
+	if _, err := locale.Parse(c.Lang); err != nil {
+		return c.fieldErr("lang", "%v", err)
+	}
 	if c.Webhooks.PartnerURL != "" {
 		if err := checkReceiverURL(c.Webhooks.PartnerURL); err != nil {
 			return c.fieldErr("webhooks.partner_url", "%v", err)
@@ -403,6 +423,13 @@ func (c *Config) ApplyEnv(lookup func(string) (string, bool)) error {
 	set("HOMOLOG_OPERATOR", &c.Operator)
 	set("HOMOLOG_TAGS", &c.Tags)
 	set("HOMOLOG_OUT", &c.Out)
+	if v, ok := lookup("HOMOLOG_LANG"); ok && v != "" {
+		lang, err := locale.Parse(v)
+		if err != nil {
+			return &ConfigError{File: "environment", Field: "HOMOLOG_LANG", Err: err}
+		}
+		c.Lang = lang
+	}
 	if v, ok := lookup("HOMOLOG_AUTHORISATIONS"); ok && v != "" {
 		// A comma-separated list; "none" is the empty list (stages 1–3).
 		c.Authorisations = []string{}

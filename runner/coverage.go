@@ -6,6 +6,7 @@ import (
 
 	"github.com/openbank-homolog/homolog/evidence"
 	"github.com/openbank-homolog/homolog/features"
+	"github.com/openbank-homolog/homolog/locale"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -68,7 +69,7 @@ func coverage(c Config, sc script, p *plan, sel *selection, target evidence.Targ
 		cov.Filters = append(cov.Filters, "tags "+c.Tags)
 	}
 	cov.Filters = append(cov.Filters, sel.filters()...)
-	cov.Custom = evidence.CustomDiff(hashFeatures(sc), builtinFeatures())
+	cov.Custom = evidence.CustomDiff(hashFeatures(sc), builtinFeatures(sc.lang))
 	if doc, ok := documentedTarget(c.Target); ok {
 		cov.OffTarget = evidence.OffTargetHosts(target, doc)
 	}
@@ -109,19 +110,30 @@ func documentedTarget(name string) (evidence.Target, bool) {
 // bundle's hosts with this homolog's knowledge of Stone's, not the run's.
 func DocumentedTarget(name string) (evidence.Target, bool) { return documentedTarget(name) }
 
-// builtinFeatures hashes the script built into this homolog, in run order:
-// the manifest keeps them, so a bundle tells anywhere whether its script
-// was homolog's own.
-func builtinFeatures() []evidence.HashedFile {
-	names, _ := fs.Glob(features.FS, "*.feature")
+// builtinFeatures hashes the script built into this homolog in a
+// language, in run order: the manifest keeps them, so a bundle tells
+// anywhere whether its script was homolog's own.
+func builtinFeatures(lang string) []evidence.HashedFile {
+	fsys := features.Script(lang)
+	names, _ := fs.Glob(fsys, "*.feature")
 	sort.Strings(names)
 	var out []evidence.HashedFile
 	for _, n := range names {
-		data, err := fs.ReadFile(features.FS, n)
+		data, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			continue
 		}
 		out = append(out, evidence.HashedFile{Path: n, SHA256: evidence.SHA256(data)})
+	}
+	return out
+}
+
+// builtinScripts hashes the built-in script in every language homolog
+// speaks, for the manifest.
+func builtinScripts() map[string][]evidence.HashedFile {
+	out := map[string][]evidence.HashedFile{}
+	for _, lang := range locale.Languages() {
+		out[lang] = builtinFeatures(lang)
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/openbank-homolog/homolog/contract"
 	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/locale"
 )
 
 // driftCheck flags the responses of a run that depart from the shapes
@@ -33,15 +34,15 @@ func driftCheck(target string) (evidence.DriftCheck, error) {
 // printDrift tells the person at the terminal that responses departed
 // from the documented shapes; the bundle's summary.md and report.html list
 // each one.
-func printDrift(out io.Writer, r *evidence.Report) {
+func printDrift(out io.Writer, r *evidence.Report, words *locale.Catalogue) {
 	findings := r.DriftFindings()
 	if len(findings) == 0 {
 		return
 	}
-	fmt.Fprintf(out, "contract drift: %d responses departed from the shapes Stone documents (not failures; summary.md and report.html list them):\n", r.Summary.Drift)
+	fmt.Fprintf(out, words.DriftHead+"\n", r.Summary.Drift)
 	for i, f := range findings {
 		if i == 5 {
-			fmt.Fprintf(out, "  … and %d more\n", len(findings)-i)
+			fmt.Fprintf(out, words.DriftMore+"\n", len(findings)-i)
 			break
 		}
 		fmt.Fprintf(out, "  %s\n", f)

@@ -12,6 +12,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/openbank-homolog/homolog/evidence"
+	"github.com/openbank-homolog/homolog/locale"
 	"github.com/openbank-homolog/homolog/steps"
 )
 
@@ -26,6 +27,7 @@ type hooks struct {
 	failFast bool        // stop at the first scenario that does not pass
 	stopped  atomic.Bool // fail-fast stopped the run
 	mu       sync.Mutex  // serialises progress lines
+	words    *locale.Catalogue
 	// chunk is the part of the plan godog is running: godog's pickle ids
 	// are the chunk's, mapped to the run's (chunk.runID). Chunks run one
 	// after the other; it is set before each suite starts.
@@ -160,32 +162,34 @@ func scenarioStatus(err error) (status, blockedBy, msg string) {
 }
 
 func (h *hooks) progress(sc *godog.Scenario, status, blockedBy, msg string) {
-	mark := map[string]string{evidence.StatusPassed: "ok  ", evidence.StatusFailed: "FAIL", evidence.StatusBlocked: "BLOCKED"}[status]
-	if mark == "" {
-		mark = strings.ToUpper(status)
-	}
+	w := h.words
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	// Each line names its feature: with concurrency > 1 lines interleave.
-	fmt.Fprintf(h.out, "  %-7s %s › %s\n", mark, h.plan.features[sc.Uri], sc.Name)
+	fmt.Fprintf(h.out, "  %-*s %s › %s\n", w.MarkWidth, w.Mark(status), h.plan.features[sc.Uri], sc.Name)
+	indent := strings.Repeat(" ", w.MarkWidth+3)
 	switch {
 	case blockedBy != "":
-		fmt.Fprintf(h.out, "          needs %s\n", blockedBy)
+		fmt.Fprintf(h.out, "%s"+w.Needs+"\n", indent, w.Blocked(blockedBy))
 	case msg != "" && status != evidence.StatusNotRun:
-		fmt.Fprintf(h.out, "          %s\n", h.rec.Redactor().String(firstLine(msg)))
+		fmt.Fprintf(h.out, "%s%s\n", indent, h.rec.Redactor().String(firstLine(msg)))
 	}
 }
 
 func (h *hooks) summary(r *evidence.Report) {
+	w := h.words
 	s := r.Summary.Scenarios
-	fmt.Fprintf(h.out, "%s: %d passed, %d failed, %d blocked, %d not run of %d scenarios; %d HTTP exchanges recorded\n",
-		strings.ToUpper(r.Status), s.Passed, s.Failed+s.Undefined+s.Pending, s.Blocked, s.NotRun+s.Skipped, s.Total, r.Summary.Exchanges)
-	if r.Target.Name == TargetSimulator {
-		fmt.Fprintln(h.out, "embedded simulator: passing shows the integration is ready; only Stone homologates, in its sandbox")
+	status, ok := w.RunStatus[r.Status]
+	if !ok {
+		status = strings.ToUpper(r.Status)
 	}
-	fmt.Fprintln(h.out, "Homologation "+evidence.RunVerdict(r))
+	fmt.Fprintf(h.out, w.Summary+"\n", status, s.Passed, s.Failed+s.Undefined+s.Pending, s.Blocked, s.NotRun+s.Skipped, s.Total, r.Summary.Exchanges)
+	if r.Target.Name == TargetSimulator {
+		fmt.Fprintln(h.out, w.SimulatorNote)
+	}
+	fmt.Fprintln(h.out, w.Homologation+" "+evidence.LocalVerdict(r))
 	if r.IncompleteReason != "" {
-		fmt.Fprintf(h.out, "incomplete: %s\n", r.IncompleteReason)
+		fmt.Fprintf(h.out, w.IncompleteWhy+"\n", r.IncompleteReason)
 	}
 }
 

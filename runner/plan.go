@@ -32,11 +32,20 @@ type script struct {
 	paths  []string          // file names inside fsys, in run order
 	hashes map[string]string // their SHA-256 as read
 	source string            // "built-in" or the folder
+	lang   string            // the language of the built-in script the run compares with
+	extra  string            // features.extra: its files are under extraPrefix in fsys
 }
 
-// loadScript resolves features.dir and features.order.
+// extraPrefix is where features.extra's files sit in a run's script, after
+// the script's own: their names cannot collide with the script's, and the
+// manifest names them as added.
+const extraPrefix = "extra/"
+
+// loadScript resolves features.dir, features.order, features.extra and
+// the language of the built-in script.
 func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
-	sc := script{fsys: features.FS, source: "built-in"}
+	lang := c.language()
+	sc := script{fsys: features.Script(lang), source: "built-in", lang: lang, extra: c.Features.Extra}
 	if c.Features.Dir != "" {
 		sc.fsys, sc.source = dirFS(c.Features.Dir), c.Features.Dir
 	}
@@ -50,13 +59,16 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 	sort.Strings(all)
 	if len(c.Features.Order) == 0 {
 		sc.paths = all
-		return sc.snapshot(c)
+		return sc.snapshot(c, dirFS)
 	}
 	for i, name := range c.Features.Order {
 		if !strings.HasSuffix(name, ".feature") {
 			name += ".feature"
 		}
 		name = path.Clean(name)
+		if other, ok := features.Counterpart(name, lang); ok && sc.source == "built-in" && !slices.Contains(all, name) {
+			name = other // the same file of the built-in script in the run's language
+		}
 		if !slices.Contains(all, name) {
 			return script{}, c.fieldErr(fmt.Sprintf("features.order[%d]", i), "no feature file %q in %s (have: %s)", name, sc.source, strings.Join(all, ", "))
 		}
@@ -65,28 +77,58 @@ func loadScript(c Config, dirFS func(string) fs.FS) (script, error) {
 		}
 		sc.paths = append(sc.paths, name)
 	}
-	return sc.snapshot(c)
+	return sc.snapshot(c, dirFS)
 }
 
-// snapshot reads the script's files once and serves them from memory for
-// the rest of the run, each kept compressed (packedFS): a plan of
-// thousands of files is read again chunk by chunk, and need not cost
-// their whole size for the whole run.
-func (sc script) snapshot(c Config) (script, error) {
+// snapshot reads the script's files once, features.extra's after them,
+// and serves them from memory for the rest of the run, each kept
+// compressed (packedFS): a plan of thousands of files is read again chunk
+// by chunk, and need not cost their whole size for the whole run.
+func (sc script) snapshot(c Config, dirFS func(string) fs.FS) (script, error) {
 	mem := packedFS{}
 	sc.hashes = map[string]string{}
-	for _, p := range sc.paths {
-		data, err := fs.ReadFile(sc.fsys, p)
+	add := func(from fs.FS, name, as string) error {
+		data, err := fs.ReadFile(from, name)
 		if err != nil {
+			return err
+		}
+		sc.hashes[as] = evidence.SHA256(data)
+		mem[as], err = pack(data)
+		return err
+	}
+	for _, p := range sc.paths {
+		if err := add(sc.fsys, p, p); err != nil {
 			return script{}, c.fieldErr("features", "read %s: %v", p, err)
 		}
-		sc.hashes[p] = evidence.SHA256(data)
-		if mem[p], err = pack(data); err != nil {
-			return script{}, c.fieldErr("features", "read %s: %v", p, err)
+	}
+	if sc.extra != "" {
+		extra := dirFS(sc.extra)
+		names, err := fs.Glob(extra, "*.feature")
+		if err == nil && len(names) == 0 {
+			err = fmt.Errorf("no .feature files in %s", sc.extra)
+		}
+		if err != nil {
+			return script{}, c.fieldErr("features.extra", "%v", err)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if err := add(extra, n, extraPrefix+n); err != nil {
+				return script{}, c.fieldErr("features.extra", "read %s: %v", filepath.Join(sc.extra, n), err)
+			}
+			sc.paths = append(sc.paths, extraPrefix+n)
 		}
 	}
 	sc.fsys = mem
 	return sc, nil
+}
+
+// where names a file of the script for a person: features.extra's by
+// their path on disk, the script's by their name in it.
+func (sc script) where(name string) string {
+	if rest, ok := strings.CutPrefix(name, extraPrefix); ok && sc.extra != "" {
+		return filepath.Join(sc.extra, rest)
+	}
+	return name
 }
 
 // packedFS is a read-only file system of files kept gzip-compressed in
@@ -197,9 +239,17 @@ func parsePlanIn(sc script, tags string, defs []steps.Definition, sel *selection
 	}
 	var problems []string
 	for i := range chunks {
-		next, err := walkChunk(sc, tags, chunks[i], sel, func(uri string, st *evidence.Step, text string) {
-			if msg := matchStep(text, defs); msg != "" {
-				problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", uri, st.Line, msg, strings.TrimSpace(st.Keyword)+" "+text))
+		next, err := walkChunk(sc, tags, chunks[i], sel, func(uri string, es *evidence.Scenario, texts []steps.StepText) {
+			for i, st := range es.Steps {
+				if msg := matchStep(st.Text, defs); msg != "" {
+					problems = append(problems, fmt.Sprintf("%s:%d: %s step %q", sc.where(uri), st.Line, msg, strings.TrimSpace(st.Keyword)+" "+texts[i].Text))
+				}
+			}
+			// What the generic steps refer to ({name}s, field paths) is
+			// checked here too, before anything is sent.
+			for _, pr := range steps.CheckScenario(texts) {
+				st := es.Steps[pr.Index]
+				problems = append(problems, fmt.Sprintf("%s:%d: step %q: %s", sc.where(uri), st.Line, strings.TrimSpace(st.Keyword)+" "+st.Text, pr.Msg))
 			}
 		}, func(f *evidence.Feature) error {
 			p.features[f.URI] = f.Name
@@ -277,10 +327,10 @@ func chunkScript(sc script, tags string, size int) ([]chunk, error) {
 }
 
 // walkChunk parses ch and yields each of its features with the scenarios
-// sel keeps, under the run's ids; step, when not nil, sees every step
-// first (kept or not). It returns the offset of the chunk after ch: past
-// every id ch used.
-func walkChunk(sc script, tags string, ch chunk, sel *selection, step func(uri string, st *evidence.Step, text string), yield func(*evidence.Feature) error) (int, error) {
+// sel keeps, under the run's ids; check, when not nil, sees every
+// scenario first (kept or not) with its steps' texts and doc strings. It
+// returns the offset of the chunk after ch: past every id ch used.
+func walkChunk(sc script, tags string, ch chunk, sel *selection, check func(uri string, es *evidence.Scenario, texts []steps.StepText), yield func(*evidence.Feature) error) (int, error) {
 	feats, err := suiteOf(sc, tags, ch.paths).RetrieveFeatures()
 	if err != nil {
 		return 0, parseErr(sc, err)
@@ -308,6 +358,7 @@ func walkChunk(sc script, tags string, ch chunk, sel *selection, step func(uri s
 				es.Line = scenarios[pk.AstNodeIds[len(pk.AstNodeIds)-1]]
 			}
 			lines := scenarioLines{own: es.Line}
+			var texts []steps.StepText
 			for _, ps := range pk.Steps {
 				used(ps.Id)
 				st := &evidence.Step{ID: ch.runID(ps.Id), Text: ps.Text}
@@ -319,12 +370,15 @@ func walkChunk(sc script, tags string, ch chunk, sel *selection, step func(uri s
 						}
 					}
 				}
-				if step != nil {
-					step(doc.Uri, st, ps.Text)
-				}
 				es.Steps = append(es.Steps, st)
+				if check != nil {
+					texts = append(texts, steps.StepText{Text: ps.Text, Doc: docString(ps)})
+				}
 			}
-			if !sel.keep(doc.Uri, es.Name, lines) {
+			if check != nil {
+				check(doc.Uri, es, texts)
+			}
+			if !sel.keep(filepath.ToSlash(sc.where(doc.Uri)), es.Name, lines) { // features.extra's files by their path on disk
 				continue
 			}
 			ef.Scenarios = append(ef.Scenarios, es)
@@ -347,6 +401,14 @@ func (p *plan) source(yield func(*evidence.Feature) error) error {
 		}
 	}
 	return nil
+}
+
+// docString is a pickle step's doc string, "" when it has none.
+func docString(ps *messages.PickleStep) string {
+	if ps.Argument != nil && ps.Argument.DocString != nil {
+		return ps.Argument.DocString.Content
+	}
+	return ""
 }
 
 // matchStep says what is wrong with a step text, or "" when exactly one
@@ -454,7 +516,10 @@ func gherkinError(sc script, err error) error {
 	where := "features (" + sc.source + ")"
 	if m := gherkinFilePattern.FindStringSubmatch(text); m != nil {
 		where = m[1]
-		if sc.source != "built-in" {
+		switch {
+		case strings.HasPrefix(m[1], extraPrefix):
+			where = sc.where(m[1])
+		case sc.source != "built-in":
 			where = filepath.Join(sc.source, m[1])
 		}
 	}

@@ -172,6 +172,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		NoInbox:   "webhooks.listen is not set: set it to an address reachable at the webhook URI registered with Stone",
 		NoPartner: "webhooks.partner_url is not set: set it to the partner's own webhook receiver",
 		Plan:      p.steps,
+		Lang:      c.language(),
 	}
 	if c.Webhooks.PartnerURL != "" {
 		if stepsCfg.Partner, err = partnerSender(c, opts.StoneKey, tgt.key, hc, keys); err != nil {
@@ -192,8 +193,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	// every step of a large plan need not stay in memory for the run.
 	p.steps, stepsCfg.Plan = nil, nil
 
+	words := c.words()
 	report := &evidence.Report{
-		RunID: runID, ClientID: tgt.clientID, Operator: c.Operator, Signoff: signoff(c),
+		RunID: runID, ClientID: tgt.clientID, Lang: c.language(), Operator: c.Operator, Signoff: signoff(c),
 		Tool:   evidence.Tool{Name: "homolog", Version: opts.Version, GoVersion: runtime.Version()},
 		Target: evidence.Target{Name: tgt.name, AuthURL: tgt.endpoints.AuthURL, APIURL: tgt.endpoints.APIURL, SiteURL: tgt.endpoints.SiteURL},
 	}
@@ -203,11 +205,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err := rec.StartPlan(report, p.source); err != nil {
 		return Result{ExitCode: ExitIncomplete, Bundle: dir}, err
 	}
-	fmt.Fprintf(out, "homolog run %s: %d scenarios against %s (%s)\n", runID, p.count, tgt.name, tgt.endpoints.APIURL)
+	fmt.Fprintf(out, words.RunStart+"\n", runID, p.count, tgt.name, tgt.endpoints.APIURL)
 
 	runCtx, cancel := context.WithTimeout(ctx, time.Duration(c.Timeout))
 	defer cancel()
-	h := &hooks{session: session, rec: rec, plan: p, out: out, ctx: runCtx, failFast: c.FailFast}
+	h := &hooks{session: session, rec: rec, plan: p, out: out, ctx: runCtx, failFast: c.FailFast, words: words}
 	crash := execute(func() {
 		// One godog suite per chunk of the plan, in order: what godog
 		// keeps of a suite goes when it ends (plan.go, chunkScenarios).
@@ -246,16 +248,16 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	final, ferr := rec.Close(o, tgt.key, describePlan(dir, c, sc, red))
 	h.summary(final)
-	printDrift(out, final)
+	printDrift(out, final, words)
 	exit := final.ExitCode
 	if ferr != nil {
 		// The evidence could not be completed: whatever the scenarios
 		// did, this run cannot be shown as passed.
-		fmt.Fprintf(out, "error: the bundle is incomplete: %v\n", red.String(ferr.Error()))
+		fmt.Fprintf(out, words.BundleBroken+"\n", red.String(ferr.Error()))
 		exit = ExitIncomplete
 	}
 	if err := pointLatest(c.Out, dir); err != nil {
-		fmt.Fprintf(out, "note: %s/%s does not point at this bundle: %v\n", c.Out, LatestName, err)
+		fmt.Fprintf(out, words.LatestNote+"\n", c.Out, LatestName, err)
 	}
 	fmt.Fprintln(out, dir)
 	return Result{ExitCode: exit, Bundle: dir, Report: final}, nil

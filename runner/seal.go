@@ -39,7 +39,8 @@ func describePlan(dir string, c Config, sc script, red *evidence.Redactor) func(
 		if err := evidence.WriteBundleFile(filepath.Join(dir, evidence.PlanFile), []byte(header+red.String(string(plan))), 0o644); err != nil {
 			return err
 		}
-		m.Features, m.BuiltinFeatures = hashFeatures(sc), builtinFeatures()
+		m.Features, m.BuiltinFeatures = hashFeatures(sc), builtinFeatures(sc.lang)
+		m.Lang, m.BuiltinScripts = sc.lang, builtinScripts()
 		m.FeaturesSource, m.FeaturesCommit = sc.source, featuresCommit(sc)
 		m.Plan = evidence.PlanInfo{Source: c.Source, SourceSHA256: c.SourceSHA256}
 		return nil

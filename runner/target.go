@@ -67,7 +67,7 @@ func openTarget(c Config, env Env, key *rsa.PrivateKey, webhookURL string, keys 
 		// the run asks for its owner once.
 		t.owner = func(_ *stone.Client, _ *http.Client, ev steps.Evidence, actions int) steps.Owner {
 			return steps.NewPersonOwner(steps.PersonOptions{Out: env.Stdout, In: env.Stdin, Interactive: env.Interactive,
-				RedirectURI: c.Client.RedirectURI, Actions: actions, Poll: t.poll, Wait: t.wait, Evidence: ev})
+				RedirectURI: c.Client.RedirectURI, Actions: actions, Poll: t.poll, Wait: t.wait, Evidence: ev, Lang: c.language()})
 		}
 		return t, nil
 	}

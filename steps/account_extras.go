@@ -8,11 +8,16 @@ import (
 
 func accountExtraSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application reads the account's fees$`, func(w *World) any { return w.readsFees }),
-		step(kindCheck, `^the fee for "([^"]*)" is given in centavos$`, func(w *World) any { return w.feeGiven }),
-		step(kindAction, `^the application lists the institutions$`, func(w *World) any { return w.listsInstitutions }),
-		step(kindCheck, `^Stone is among them with ISPB "([^"]*)" and bank number "([^"]*)"$`, func(w *World) any { return w.stoneListed }),
-		step(kindCheck, `^the transfer is listed among the operations waiting for the owner's approval$`, func(w *World) any { return w.transferPendingApproval }),
+		step(kindAction, `^the application reads the account's fees$`, func(w *World) any { return w.readsFees }).
+			pt(`^a aplicação lê as tarifas da conta$`),
+		step(kindCheck, `^the fee for "([^"]*)" is given in centavos$`, func(w *World) any { return w.feeGiven }).
+			pt(`^a tarifa de "([^"]*)" é dada em centavos$`),
+		step(kindAction, `^the application lists the institutions$`, func(w *World) any { return w.listsInstitutions }).
+			pt(`^a aplicação lista as instituições$`),
+		step(kindCheck, `^Stone is among them with ISPB "([^"]*)" and bank number "([^"]*)"$`, func(w *World) any { return w.stoneListed }).
+			pt(`^a Stone está entre elas com ISPB "([^"]*)" e número de banco "([^"]*)"$`),
+		step(kindCheck, `^the transfer is listed among the operations waiting for the owner's approval$`, func(w *World) any { return w.transferPendingApproval }).
+			pt(`^a transferência aparece entre as operações que aguardam a aprovação do titular$`),
 	}
 }
 

@@ -16,19 +16,32 @@ const unsharedAccountID = "00000000-0000-4000-8000-000000000000"
 
 func accountSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application lists its accounts$`, func(w *World) any { return w.listsAccounts }),
-		step(kindCheck, `^the list contains the application's own account$`, func(w *World) any { return w.listHasOwnAccount }),
-		step(kindEnsure, `^the application's own account is known$`, func(w *World) any { return w.ownAccountKnown }),
-		step(kindAction, `^the application reads the account$`, func(w *World) any { return w.readsAccount }),
-		step(kindAction, `^the application reads the account balance$`, func(w *World) any { return w.readsBalance }),
-		step(kindCheck, `^the account is the one that was listed$`, func(w *World) any { return w.accountIsListed }),
-		step(kindCheck, `^the balance is a non-negative amount in centavos$`, func(w *World) any { return w.balanceNonNegative }),
-		step(kindAction, `^the application reads the statement (\d+) entries at a time until the last page$`, func(w *World) any { return w.readsStatement }),
-		step(kindCheck, `^the statement has more than one page$`, func(w *World) any { return w.statementPaged }),
-		step(kindCheck, `^every statement entry appears exactly once$`, func(w *World) any { return w.entriesOnce }),
-		step(kindCheck, `^every statement entry has balance_after equal to balance_before plus amount$`, func(w *World) any { return w.entriesBalanced }),
-		step(kindCheck, `^every statement entry starts at the balance the entry before it ended at$`, func(w *World) any { return w.entriesChain }),
-		step(kindAction, `^the application reads an account that nobody shared with it$`, func(w *World) any { return w.readsUnsharedAccount }),
+		step(kindAction, `^the application lists its accounts$`, func(w *World) any { return w.listsAccounts }).
+			pt(`^a aplicação lista suas contas$`),
+		step(kindCheck, `^the list contains the application's own account$`, func(w *World) any { return w.listHasOwnAccount }).
+			pt(`^a lista contém a conta própria da aplicação$`),
+		step(kindEnsure, `^the application's own account is known$`, func(w *World) any { return w.ownAccountKnown }).
+			pt(`^(?:que )?a conta própria da aplicação é conhecida$`),
+		step(kindAction, `^the application reads the account$`, func(w *World) any { return w.readsAccount }).
+			pt(`^a aplicação lê a conta$`),
+		step(kindAction, `^the application reads the account balance$`, func(w *World) any { return w.readsBalance }).
+			pt(`^a aplicação lê o saldo da conta$`),
+		step(kindCheck, `^the account is the one that was listed$`, func(w *World) any { return w.accountIsListed }).
+			pt(`^a conta é a que foi listada$`),
+		step(kindCheck, `^the balance is a non-negative amount in centavos$`, func(w *World) any { return w.balanceNonNegative }).
+			pt(`^o saldo é um valor não negativo em centavos$`),
+		step(kindAction, `^the application reads the statement (\d+) entries at a time until the last page$`, func(w *World) any { return w.readsStatement }).
+			pt(`^a aplicação lê o extrato (\d+) lançamentos por vez até a última página$`),
+		step(kindCheck, `^the statement has more than one page$`, func(w *World) any { return w.statementPaged }).
+			pt(`^o extrato tem mais de uma página$`),
+		step(kindCheck, `^every statement entry appears exactly once$`, func(w *World) any { return w.entriesOnce }).
+			pt(`^cada lançamento do extrato aparece exatamente uma vez$`),
+		step(kindCheck, `^every statement entry has balance_after equal to balance_before plus amount$`, func(w *World) any { return w.entriesBalanced }).
+			pt(`^cada lançamento do extrato tem balance_after igual a balance_before mais amount$`),
+		step(kindCheck, `^every statement entry starts at the balance the entry before it ended at$`, func(w *World) any { return w.entriesChain }).
+			pt(`^cada lançamento do extrato começa no saldo em que o lançamento anterior terminou$`),
+		step(kindAction, `^the application reads an account that nobody shared with it$`, func(w *World) any { return w.readsUnsharedAccount }).
+			pt(`^a aplicação lê uma conta que ninguém compartilhou com ela$`),
 	}
 }
 

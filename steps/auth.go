@@ -11,12 +11,18 @@ import (
 
 func authSteps() []Definition {
 	return []Definition{
-		step(kindEnsure, `^the application is authenticated$`, func(w *World) any { return w.isAuthenticated }),
-		step(kindAction, `^the application requests an access token with a signed client assertion$`, func(w *World) any { return w.requestsToken }),
-		step(kindCheck, `^it receives a bearer access token valid for (\d+) seconds$`, func(w *World) any { return w.receivesToken }),
-		step(kindCheck, `^the access token is reused for the next API calls$`, func(w *World) any { return w.tokenReused }),
-		step(kindAction, `^the application requests an access token with an assertion signed by another key$`, func(w *World) any { return w.requestsTokenAsStranger }),
-		step(kindCheck, `^the token request is refused with status (\d+)$`, func(w *World) any { return w.tokenRefused }),
+		step(kindEnsure, `^the application is authenticated$`, func(w *World) any { return w.isAuthenticated }).
+			pt(`^(?:que )?a aplicação está autenticada$`),
+		step(kindAction, `^the application requests an access token with a signed client assertion$`, func(w *World) any { return w.requestsToken }).
+			pt(`^a aplicação solicita um token de acesso com uma asserção de cliente assinada$`),
+		step(kindCheck, `^it receives a bearer access token valid for (\d+) seconds$`, func(w *World) any { return w.receivesToken }).
+			pt(`^ela recebe um token de acesso bearer válido por (\d+) segundos$`),
+		step(kindCheck, `^the access token is reused for the next API calls$`, func(w *World) any { return w.tokenReused }).
+			pt(`^o token de acesso é reutilizado nas próximas chamadas à API$`),
+		step(kindAction, `^the application requests an access token with an assertion signed by another key$`, func(w *World) any { return w.requestsTokenAsStranger }).
+			pt(`^a aplicação solicita um token de acesso com uma asserção assinada por outra chave$`),
+		step(kindCheck, `^the token request is refused with status (\d+)$`, func(w *World) any { return w.tokenRefused }).
+			pt(`^o pedido de token é recusado com status (\d+)$`),
 	}
 }
 

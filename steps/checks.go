@@ -10,8 +10,10 @@ import (
 // the same thing whatever the capability.
 func refusalSteps() []Definition {
 	return []Definition{
-		step(kindCheck, `^the request is refused with status (\d+)$`, func(w *World) any { return w.refused }),
-		step(kindCheck, `^the request is refused with status (\d+) and error "([^"]*)"$`, func(w *World) any { return w.refusedWithType }),
+		step(kindCheck, `^the request is refused with status (\d+)$`, func(w *World) any { return w.refused }).
+			pt(`^a requisição é recusada com status (\d+)$`),
+		step(kindCheck, `^the request is refused with status (\d+) and error "([^"]*)"$`, func(w *World) any { return w.refusedWithType }).
+			pt(`^a requisição é recusada com status (\d+) e erro "([^"]*)"$`),
 	}
 }
 

@@ -9,16 +9,31 @@ import (
 	"github.com/openbank-homolog/homolog/stone"
 )
 
+// The consent steps the plan is read for: who asks the owner to approve
+// (and builds the consent other scenarios use), who needs one.
+const (
+	consentDecisionStep = `^the account owner (approves|ignores) the consent request$`
+	consentEnsureStep   = `^the owner has consented to share an account$`
+)
+
 func consentSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^a consent link for the application's registered redirect URI$`, func(w *World) any { return w.consentLinkStep }),
-		step(kindOwner, `^the account owner (approves|ignores) the consent request$`, func(w *World) any { return w.ownerDecidesConsent }),
-		step(kindCheck, `^the owner is sent back with consent result "([^"]*)" and a resource id$`, func(w *World) any { return w.sentBackWithResource }),
-		step(kindCheck, `^the owner is sent back with consent result "([^"]*)" and no resource id$`, func(w *World) any { return w.sentBackWithoutResource }),
-		step(kindCheck, `^the redirect carries the session metadata back$`, func(w *World) any { return w.metadataBack }),
-		step(kindCheck, `^the consented account is listed among the application's accounts$`, func(w *World) any { return w.consentedAccountListed }),
-		step(kindCheck, `^the application can read the consented account's balance$`, func(w *World) any { return w.readsConsentedBalance }),
-		step(kindEnsure, `^the owner has consented to share an account$`, func(w *World) any { return w.ownerHasConsented }),
+		step(kindAction, `^a consent link for the application's registered redirect URI$`, func(w *World) any { return w.consentLinkStep }).
+			pt(`^(?:que existe )?um link de consentimento para a URI de redirecionamento registrada da aplicação$`),
+		step(kindOwner, consentDecisionStep, func(w *World) any { return w.ownerDecidesConsent }).
+			pt(`^o titular da conta (aprova|ignora) o pedido de consentimento$`),
+		step(kindCheck, `^the owner is sent back with consent result "([^"]*)" and a resource id$`, func(w *World) any { return w.sentBackWithResource }).
+			pt(`^o titular é redirecionado de volta com o resultado de consentimento "([^"]*)" e um id de recurso$`),
+		step(kindCheck, `^the owner is sent back with consent result "([^"]*)" and no resource id$`, func(w *World) any { return w.sentBackWithoutResource }).
+			pt(`^o titular é redirecionado de volta com o resultado de consentimento "([^"]*)" e sem id de recurso$`),
+		step(kindCheck, `^the redirect carries the session metadata back$`, func(w *World) any { return w.metadataBack }).
+			pt(`^o redirecionamento traz de volta os metadados da sessão$`),
+		step(kindCheck, `^the consented account is listed among the application's accounts$`, func(w *World) any { return w.consentedAccountListed }).
+			pt(`^a conta consentida aparece entre as contas da aplicação$`),
+		step(kindCheck, `^the application can read the consented account's balance$`, func(w *World) any { return w.readsConsentedBalance }).
+			pt(`^a aplicação consegue ler o saldo da conta consentida$`),
+		step(kindEnsure, consentEnsureStep, func(w *World) any { return w.ownerHasConsented }).
+			pt(`^(?:que )?o titular consentiu em compartilhar uma conta$`),
 	}
 }
 

@@ -10,17 +10,28 @@ import (
 
 func contactSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application creates a contact$`, func(w *World) any { return w.createsContact }),
-		step(kindCheck, `^the contact is saved as sent$`, func(w *World) any { return w.contactSaved }),
-		step(kindCheck, `^the contact is (listed|no longer listed) among the account's contacts$`, func(w *World) any { return w.contactListed }),
-		step(kindCheck, `^the contact is found by its (tax id|account code|PIX key)$`, func(w *World) any { return w.contactFound }),
-		step(kindAction, `^the application changes the contact's e-mail$`, func(w *World) any { return w.updatesContact }),
-		step(kindAction, `^the application deletes the contact$`, func(w *World) any { return w.deletesContact }),
-		step(kindAction, `^the application adds (the bank account|the PIX key) in the fixtures to the contact$`, func(w *World) any { return w.addsBankAccount }),
-		step(kindAction, `^the application changes the contact's bank account to the PIX key in the fixtures$`, func(w *World) any { return w.updatesBankAccount }),
-		step(kindAction, `^the application deletes the contact's bank account$`, func(w *World) any { return w.deletesBankAccount }),
-		step(kindCheck, `^the bank account is saved as sent$`, func(w *World) any { return w.bankAccountSaved }),
-		step(kindCheck, `^the contact (shows|no longer shows) the bank account$`, func(w *World) any { return w.contactShowsBankAccount }),
+		step(kindAction, `^the application creates a contact$`, func(w *World) any { return w.createsContact }).
+			pt(`^a aplicação cria um contato$`),
+		step(kindCheck, `^the contact is saved as sent$`, func(w *World) any { return w.contactSaved }).
+			pt(`^o contato é salvo como enviado$`),
+		step(kindCheck, `^the contact is (listed|no longer listed) among the account's contacts$`, func(w *World) any { return w.contactListed }).
+			pt(`^o contato (aparece|não aparece mais) entre os contatos da conta$`),
+		step(kindCheck, `^the contact is found by its (tax id|account code|PIX key)$`, func(w *World) any { return w.contactFound }).
+			pt(`^o contato é encontrado (pelo seu documento|pelo seu código de conta|pela sua chave PIX)$`),
+		step(kindAction, `^the application changes the contact's e-mail$`, func(w *World) any { return w.updatesContact }).
+			pt(`^a aplicação altera o e-mail do contato$`),
+		step(kindAction, `^the application deletes the contact$`, func(w *World) any { return w.deletesContact }).
+			pt(`^a aplicação exclui o contato$`),
+		step(kindAction, `^the application adds (the bank account|the PIX key) in the fixtures to the contact$`, func(w *World) any { return w.addsBankAccount }).
+			pt(`^a aplicação adiciona (a conta bancária|a chave PIX) das fixtures ao contato$`),
+		step(kindAction, `^the application changes the contact's bank account to the PIX key in the fixtures$`, func(w *World) any { return w.updatesBankAccount }).
+			pt(`^a aplicação troca a conta bancária do contato pela chave PIX das fixtures$`),
+		step(kindAction, `^the application deletes the contact's bank account$`, func(w *World) any { return w.deletesBankAccount }).
+			pt(`^a aplicação exclui a conta bancária do contato$`),
+		step(kindCheck, `^the bank account is saved as sent$`, func(w *World) any { return w.bankAccountSaved }).
+			pt(`^a conta bancária é salva como enviada$`),
+		step(kindCheck, `^the contact (shows|no longer shows) the bank account$`, func(w *World) any { return w.contactShowsBankAccount }).
+			pt(`^o contato (mostra|não mostra mais) a conta bancária$`),
 	}
 }
 

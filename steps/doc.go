@@ -21,7 +21,9 @@
 // # Step grammar
 //
 // Every expression is anchored; the runner refuses a plan with a step that
-// matches none or more than one of them.
+// matches none or more than one of them. The generic steps (generic.go)
+// call any endpoint and check its answer; in their paths, bodies and
+// expected values {name} is a saved value or a fixture.
 //
 //	Step                                                                                                                        Kind
 //	the application is authenticated                                                                                            ensure
@@ -163,7 +165,7 @@
 //	a salaries file is uploaded for two employees with Stone accounts and one without                                           action (simulator)
 //	the application pays the payroll of the salaries file                                                                       action
 //	the payroll is accepted with status "X"                                                                                     check
-//	the payroll eventually has status "X" with N failed salar(?:y|ies)                                                          check (polls)
+//	the payroll eventually has status "X" with N failed salar(y|ies)                                                            check (polls)
 //	the statement shows the payroll as one debit of N centavos                                                                  check
 //	the application reads the KYC of the account opening's user                                                                 action
 //	the KYC asks for each piece of information it needs                                                                         check
@@ -171,4 +173,19 @@
 //	the photos are uploaded where Stone's storage said                                                                          check
 //	the application answers every check of the KYC                                                                              action
 //	the KYC is answered                                                                                                         check
+//	the application calls (GET|POST|PUT|PATCH|DELETE) "X"                                                                       action (generic)
+//	the application calls (POST|PUT|PATCH|DELETE) "X" with the body:                                                            action (generic; a doc string)
+//	the application calls (POST|PUT|PATCH|DELETE) "X" with an idempotency key and the body:                                     action (generic; a doc string)
+//	the response status is N                                                                                                    check (generic)
+//	the response field "X" is "X"                                                                                               check (generic)
+//	the response field "X" is N                                                                                                 check (generic)
+//	the response field "X" is (a number|a string|a boolean|an array|an object|null)                                             check (generic)
+//	the response field "X" has at least N (item|items)                                                                          check (generic)
+//	the application saves the response field "X" as "X"                                                                         action (generic)
+//	within N seconds GET "X" has the field "X" equal to "X"                                                                     check (generic; polls)
+//
+// Every step has a Portuguese phrase too, registered beside the English one
+// (.pt in each file) and running the same method; docs/steps.md lists both
+// languages, generated from the definitions (go test ./steps -run TestDocs
+// -update).
 package steps

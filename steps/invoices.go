@@ -10,12 +10,18 @@ import (
 
 func invoiceSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application issues a deposit boleto of (\d+) centavos due in (\d+) days$`, func(w *World) any { return w.issuesBoleto }),
-		step(kindCheck, `^the boleto is issued with status "([^"]*)", a barcode and a writable line$`, func(w *World) any { return w.boletoIssued }),
-		step(kindCheck, `^the boleto eventually has status "([^"]*)"$`, func(w *World) any { return w.boletoEventually }),
-		step(kindAction, `^the application cancels the boleto$`, func(w *World) any { return w.cancelsBoleto }),
-		step(kindAction, `^the application reads its boleto limits$`, func(w *World) any { return w.readsLimits }),
-		step(kindCheck, `^the limits give a minimum and a maximum amount in centavos$`, func(w *World) any { return w.limitsValid }),
+		step(kindAction, `^the application issues a deposit boleto of (\d+) centavos due in (\d+) days$`, func(w *World) any { return w.issuesBoleto }).
+			pt(`^a aplicação emite um boleto de depósito de (\d+) centavos com vencimento em (\d+) dias$`),
+		step(kindCheck, `^the boleto is issued with status "([^"]*)", a barcode and a writable line$`, func(w *World) any { return w.boletoIssued }).
+			pt(`^o boleto é emitido com status "([^"]*)", código de barras e linha digitável$`),
+		step(kindCheck, `^the boleto eventually has status "([^"]*)"$`, func(w *World) any { return w.boletoEventually }).
+			pt(`^o boleto passa a ter status "([^"]*)"$`),
+		step(kindAction, `^the application cancels the boleto$`, func(w *World) any { return w.cancelsBoleto }).
+			pt(`^a aplicação cancela o boleto$`),
+		step(kindAction, `^the application reads its boleto limits$`, func(w *World) any { return w.readsLimits }).
+			pt(`^a aplicação lê seus limites de boleto$`),
+		step(kindCheck, `^the limits give a minimum and a maximum amount in centavos$`, func(w *World) any { return w.limitsValid }).
+			pt(`^os limites dão um valor mínimo e um máximo em centavos$`),
 	}
 }
 

@@ -16,12 +16,18 @@ import (
 
 func kycSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application reads the KYC of the account opening's user$`, func(w *World) any { return w.readsKYC }),
-		step(kindCheck, `^the KYC asks for each piece of information it needs$`, func(w *World) any { return w.kycRequested }),
-		step(kindAction, `^the application uploads the user's document photos and a selfie$`, func(w *World) any { return w.uploadsPhotos }),
-		step(kindCheck, `^the photos are uploaded where Stone's storage said$`, func(w *World) any { return w.photosUploaded }),
-		step(kindAction, `^the application answers every check of the KYC$`, func(w *World) any { return w.answersKYC }),
-		step(kindCheck, `^the KYC is answered$`, func(w *World) any { return w.kycAnswered }),
+		step(kindAction, `^the application reads the KYC of the account opening's user$`, func(w *World) any { return w.readsKYC }).
+			pt(`^a aplicação lê o KYC do usuário da abertura de conta$`),
+		step(kindCheck, `^the KYC asks for each piece of information it needs$`, func(w *World) any { return w.kycRequested }).
+			pt(`^o KYC pede cada informação de que precisa$`),
+		step(kindAction, `^the application uploads the user's document photos and a selfie$`, func(w *World) any { return w.uploadsPhotos }).
+			pt(`^a aplicação envia as fotos do documento do usuário e uma selfie$`),
+		step(kindCheck, `^the photos are uploaded where Stone's storage said$`, func(w *World) any { return w.photosUploaded }).
+			pt(`^as fotos são enviadas para onde o armazenamento da Stone indicou$`),
+		step(kindAction, `^the application answers every check of the KYC$`, func(w *World) any { return w.answersKYC }).
+			pt(`^a aplicação responde a cada verificação do KYC$`),
+		step(kindCheck, `^the KYC is answered$`, func(w *World) any { return w.kycAnswered }).
+			pt(`^o KYC está respondido$`),
 	}
 }
 

@@ -28,12 +28,17 @@ func partnerKinds() map[string]string {
 
 func partnerWebhookSteps() []Definition {
 	return []Definition{
-		step(kindEnsure, `^the partner's webhook receiver is configured$`, func(w *World) any { return w.partnerConfigured }),
+		step(kindEnsure, `^the partner's webhook receiver is configured$`, func(w *World) any { return w.partnerConfigured }).
+			pt(`^(?:que )?o receptor de webhooks do parceiro está configurado$`),
 		step(kindAction, `^homolog delivers one webhook of each type this run received to the partner's receiver (as Stone does|signed by a key that is not Stone's|encrypted for a key that is not the partner's|as a body that is not a Stone delivery)$`,
-			func(w *World) any { return w.partnerDelivers }),
-		step(kindAction, `^homolog delivers the same events again$`, func(w *World) any { return w.partnerDeliversAgain }),
-		step(kindCheck, `^the partner's receiver answers each of them 2xx within (\d+) seconds$`, func(w *World) any { return w.partnerAnswered }),
-		step(kindCheck, `^the partner's receiver refuses each of them$`, func(w *World) any { return w.partnerRefused }),
+			func(w *World) any { return w.partnerDelivers }).
+			pt(`^o homolog entrega ao receptor do parceiro um webhook de cada tipo que esta execução recebeu (como a Stone faz|assinado por uma chave que não é da Stone|cifrado para uma chave que não é a do parceiro|como um corpo que não é uma entrega da Stone)$`),
+		step(kindAction, `^homolog delivers the same events again$`, func(w *World) any { return w.partnerDeliversAgain }).
+			pt(`^o homolog entrega os mesmos eventos de novo$`),
+		step(kindCheck, `^the partner's receiver answers each of them 2xx within (\d+) seconds$`, func(w *World) any { return w.partnerAnswered }).
+			pt(`^o receptor do parceiro responde 2xx a cada um deles em até (\d+) segundos$`),
+		step(kindCheck, `^the partner's receiver refuses each of them$`, func(w *World) any { return w.partnerRefused }).
+			pt(`^o receptor do parceiro recusa cada um deles$`),
 	}
 }
 

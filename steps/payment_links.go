@@ -9,15 +9,24 @@ import (
 
 func paymentLinkSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application reads its payment link configuration$`, func(w *World) any { return w.readsLinkConfig }),
-		step(kindCheck, `^the configuration gives the limits of an order in centavos$`, func(w *World) any { return w.linkConfigValid }),
-		step(kindAction, `^the application creates a payment link of (\d+) centavos$`, func(w *World) any { return w.createsLink }),
-		step(kindCheck, `^the payment link is created "([^"]*)" with a checkout page for the payer$`, func(w *World) any { return w.linkCreated }),
-		step(kindCheck, `^the payment link is listed among the account's orders$`, func(w *World) any { return w.linkListed }),
-		step(kindAction, `^the application cancels the payment link$`, func(w *World) any { return w.cancelsLink }),
-		step(kindAction, `^the payer pays the payment link$`, func(w *World) any { return w.payerPays }),
-		step(kindAction, `^the payment link's checkout expires$`, func(w *World) any { return w.linkExpires }),
-		step(kindCheck, `^the payment link has status "([^"]*)" and is (closed|not closed)$`, func(w *World) any { return w.linkState }),
+		step(kindAction, `^the application reads its payment link configuration$`, func(w *World) any { return w.readsLinkConfig }).
+			pt(`^a aplicação lê sua configuração de links de pagamento$`),
+		step(kindCheck, `^the configuration gives the limits of an order in centavos$`, func(w *World) any { return w.linkConfigValid }).
+			pt(`^a configuração dá os limites de um pedido em centavos$`),
+		step(kindAction, `^the application creates a payment link of (\d+) centavos$`, func(w *World) any { return w.createsLink }).
+			pt(`^a aplicação cria um link de pagamento de (\d+) centavos$`),
+		step(kindCheck, `^the payment link is created "([^"]*)" with a checkout page for the payer$`, func(w *World) any { return w.linkCreated }).
+			pt(`^o link de pagamento é criado "([^"]*)" com uma página de checkout para o pagador$`),
+		step(kindCheck, `^the payment link is listed among the account's orders$`, func(w *World) any { return w.linkListed }).
+			pt(`^o link de pagamento aparece entre os pedidos da conta$`),
+		step(kindAction, `^the application cancels the payment link$`, func(w *World) any { return w.cancelsLink }).
+			pt(`^a aplicação cancela o link de pagamento$`),
+		step(kindAction, `^the payer pays the payment link$`, func(w *World) any { return w.payerPays }).
+			pt(`^o pagador paga o link de pagamento$`),
+		step(kindAction, `^the payment link's checkout expires$`, func(w *World) any { return w.linkExpires }).
+			pt(`^o checkout do link de pagamento expira$`),
+		step(kindCheck, `^the payment link has status "([^"]*)" and is (closed|not closed)$`, func(w *World) any { return w.linkState }).
+			pt(`^o link de pagamento tem status "([^"]*)" e (está fechado|não está fechado)$`),
 	}
 }
 

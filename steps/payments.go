@@ -11,11 +11,16 @@ import (
 
 func paymentSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application checks the (payable|paid) boleto in the fixtures$`, func(w *World) any { return w.checksBoleto }),
-		step(kindCheck, `^the check says the boleto is "([^"]*)" with its amount$`, func(w *World) any { return w.boletoChecked }),
-		step(kindAction, `^the application pays the boleto$`, func(w *World) any { return w.paysBoleto }),
-		step(kindCheck, `^the payment eventually has status "([^"]*)"$`, func(w *World) any { return w.paymentEventually }),
-		step(kindCheck, `^the statement shows the payment as one debit of the boleto's amount$`, func(w *World) any { return w.paymentOneDebit }),
+		step(kindAction, `^the application checks the (payable|paid) boleto in the fixtures$`, func(w *World) any { return w.checksBoleto }).
+			pt(`^a aplicação consulta o boleto (pagável|pago) das fixtures$`),
+		step(kindCheck, `^the check says the boleto is "([^"]*)" with its amount$`, func(w *World) any { return w.boletoChecked }).
+			pt(`^a consulta diz que o boleto está "([^"]*)" com seu valor$`),
+		step(kindAction, `^the application pays the boleto$`, func(w *World) any { return w.paysBoleto }).
+			pt(`^a aplicação paga o boleto$`),
+		step(kindCheck, `^the payment eventually has status "([^"]*)"$`, func(w *World) any { return w.paymentEventually }).
+			pt(`^o pagamento passa a ter status "([^"]*)"$`),
+		step(kindCheck, `^the statement shows the payment as one debit of the boleto's amount$`, func(w *World) any { return w.paymentOneDebit }).
+			pt(`^o extrato mostra o pagamento como um débito do valor do boleto$`),
 	}
 }
 

@@ -11,13 +11,20 @@ import (
 
 func payrollSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application lists the account's payrolls$`, func(w *World) any { return w.listsPayrolls }),
-		step(kindCheck, `^the payrolls are listed by cursor$`, func(w *World) any { return w.payrollsListed }),
-		step(kindAction, `^a salaries file is uploaded for two employees with Stone accounts and one without$`, func(w *World) any { return w.uploadsSalaries }),
-		step(kindAction, `^the application pays the payroll of the salaries file$`, func(w *World) any { return w.paysPayroll }),
-		step(kindCheck, `^the payroll is accepted with status "([^"]*)"$`, func(w *World) any { return w.payrollAccepted }),
-		step(kindCheck, `^the payroll eventually has status "([^"]*)" with (\d+) failed salar(?:y|ies)$`, func(w *World) any { return w.payrollSettled }),
-		step(kindCheck, `^the statement shows the payroll as one debit of (\d+) centavos$`, func(w *World) any { return w.payrollDebited }),
+		step(kindAction, `^the application lists the account's payrolls$`, func(w *World) any { return w.listsPayrolls }).
+			pt(`^a aplicação lista as folhas de pagamento da conta$`),
+		step(kindCheck, `^the payrolls are listed by cursor$`, func(w *World) any { return w.payrollsListed }).
+			pt(`^as folhas de pagamento são listadas por cursor$`),
+		step(kindAction, `^a salaries file is uploaded for two employees with Stone accounts and one without$`, func(w *World) any { return w.uploadsSalaries }).
+			pt(`^(?:que )?um arquivo de salários é enviado para dois funcionários com conta Stone e um sem$`),
+		step(kindAction, `^the application pays the payroll of the salaries file$`, func(w *World) any { return w.paysPayroll }).
+			pt(`^a aplicação paga a folha de pagamento do arquivo de salários$`),
+		step(kindCheck, `^the payroll is accepted with status "([^"]*)"$`, func(w *World) any { return w.payrollAccepted }).
+			pt(`^a folha de pagamento é aceita com status "([^"]*)"$`),
+		step(kindCheck, `^the payroll eventually has status "([^"]*)" with (\d+) failed salar(?:y|ies)$`, func(w *World) any { return w.payrollSettled }).
+			pt(`^a folha de pagamento chega ao status "([^"]*)" com (\d+) salári(?:o|os) com falha$`),
+		step(kindCheck, `^the statement shows the payroll as one debit of (\d+) centavos$`, func(w *World) any { return w.payrollDebited }).
+			pt(`^o extrato mostra a folha de pagamento como um único débito de (\d+) centavos$`),
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/openbank-homolog/homolog/check"
+	"github.com/openbank-homolog/homolog/locale"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
@@ -39,6 +40,7 @@ type PersonOptions struct {
 	Poll        time.Duration // how often a cash-out's status is read while waiting
 	Wait        time.Duration // how long to wait for the person
 	Evidence    Evidence      // nil → Discard
+	Lang        string        // the language of the prompts (package locale); "" is English
 }
 
 // PersonOwner asks a person to act in Stone's sandbox: it prints what to do
@@ -48,8 +50,9 @@ type PersonOptions struct {
 // CREATED. Typing skip gives the step up. Build it with NewPersonOwner and
 // Close it at the end of the run.
 type PersonOwner struct {
-	opts PersonOptions
-	ev   Evidence
+	opts  PersonOptions
+	ev    Evidence
+	words *locale.OwnerWords
 
 	turn  chan struct{} // one question at a time: answers are matched to prompts
 	lines chan string   // every line typed, read by one goroutine for the run
@@ -63,7 +66,8 @@ type PersonOwner struct {
 // NewPersonOwner starts reading opts.In, line by line: one reader for the
 // whole run, so no typed line is lost between questions.
 func NewPersonOwner(opts PersonOptions) *PersonOwner {
-	o := &PersonOwner{opts: opts, ev: opts.Evidence, lines: make(chan string), turn: make(chan struct{}, 1), links: map[string]string{}}
+	o := &PersonOwner{opts: opts, ev: opts.Evidence, words: &locale.For(opts.Lang).Owner,
+		lines: make(chan string), turn: make(chan struct{}, 1), links: map[string]string{}}
 	if o.opts.Out == nil {
 		o.opts.Out = io.Discard
 	}
@@ -120,9 +124,9 @@ func (o *PersonOwner) header(scenario string) string {
 	o.mu.Unlock()
 	of := ""
 	if o.opts.Actions >= n {
-		of = fmt.Sprintf(" of %d", o.opts.Actions)
+		of = fmt.Sprintf(o.words.Of, o.opts.Actions)
 	}
-	return fmt.Sprintf("── owner action %d%s · scenario %q ──", n, of, scenario)
+	return fmt.Sprintf(o.words.Header, n, of, scenario)
 }
 
 func (o *PersonOwner) takeTurn(ctx context.Context) (func(), error) {
@@ -152,12 +156,15 @@ func (o *PersonOwner) DecideConsent(ctx context.Context, ask ConsentAsk) (*stone
 	}
 	defer release()
 
+	// Stone's consent page is in Portuguese: its buttons are named as it
+	// names them, whatever the prompt's language.
 	word := map[string]string{ConsentApprove: "Permitir", ConsentIgnore: "Ignorar"}[ask.Decision]
+	ow := o.words
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n  %s\n", o.header(ask.Scenario))
-	fmt.Fprintf(&b, "  Account owner: open this consent link in a browser, log in to the sandbox account and choose %q (press \"%s\" on Stone's page):\n\n", ask.Decision, word)
+	fmt.Fprintf(&b, ow.Consent+"\n\n", ow.Decisions[ask.Decision], word)
 	if short := o.shortLink(ask.Link); short != "" {
-		fmt.Fprintf(&b, "    %s\n\n  (a short local address for Stone's consent link:)\n", short)
+		fmt.Fprintf(&b, "    %s\n\n%s\n", short, ow.ShortLink)
 	}
 	fmt.Fprintf(&b, "    %s\n\n", ask.Link)
 	caught, stop := o.catch(ctx, ask)
@@ -165,14 +172,14 @@ func (o *PersonOwner) DecideConsent(ctx context.Context, ask ConsentAsk) (*stone
 	switch {
 	case caught != nil:
 		addr, path, _ := loopbackRedirect(ask.RedirectURI)
-		fmt.Fprintf(&b, "  homolog is listening on http://%s%s and will catch the page's redirect by itself: nothing to paste.\n", addr, path)
+		fmt.Fprintf(&b, ow.Listening+"\n", addr, path)
 		if o.opts.Interactive {
-			fmt.Fprintf(&b, "  (You may still paste the address here; type skip to give this step up.) Waiting up to %s.\n", o.opts.Wait)
+			fmt.Fprintf(&b, ow.MayPaste+"\n", o.opts.Wait)
 		} else {
-			fmt.Fprintf(&b, "  Waiting up to %s.\n", o.opts.Wait)
+			fmt.Fprintf(&b, ow.Waiting+"\n", o.opts.Wait)
 		}
 	default:
-		fmt.Fprintf(&b, "  Then copy the address the page sent your browser back to (it starts with %s) from the address bar, paste it here and press Enter — or type skip to give this step up. Waiting up to %s.\n  > \n", ask.RedirectURI, o.opts.Wait)
+		fmt.Fprintf(&b, ow.Paste+"\n  > \n", ask.RedirectURI, o.opts.Wait)
 	}
 	fmt.Fprint(o.opts.Out, b.String())
 	person(check.Person{Action: check.PersonPrompt, Decision: ask.Decision, Link: ask.Link, Text: strings.TrimSpace(b.String())})
@@ -188,7 +195,7 @@ func (o *PersonOwner) DecideConsent(ctx context.Context, ask ConsentAsk) (*stone
 			person(check.Person{Action: check.PersonOutcome, Outcome: "timed_out", Detail: "no consent redirect came back", WaitedMS: waited()})
 			return nil, fmt.Errorf("owner: no consent redirect came back within %s", o.opts.Wait)
 		case addr := <-caught:
-			res, _ := checkRedirect(addr, ask) // the catcher answers only valid redirects
+			res, _ := checkRedirect(addr, ask, ow) // the catcher answers only valid redirects
 			person(check.Person{Action: check.PersonAnswer, Answer: addr, Outcome: "captured", WaitedMS: waited()})
 			return &res, nil
 		case line, ok := <-lines:
@@ -203,14 +210,14 @@ func (o *PersonOwner) DecideConsent(ctx context.Context, ask ConsentAsk) (*stone
 			if line == "" {
 				continue
 			}
-			if strings.EqualFold(line, "skip") {
+			if o.skips(line) {
 				person(check.Person{Action: check.PersonOutcome, Outcome: "skipped", Detail: "skipped by the operator", WaitedMS: waited()})
 				return nil, &SkippedError{What: "the consent request"}
 			}
-			res, err := checkRedirect(line, ask)
+			res, err := checkRedirect(line, ask, ow)
 			if err != nil {
 				person(check.Person{Action: check.PersonAnswer, Answer: line, Outcome: "rejected_answer", Detail: err.Error(), WaitedMS: waited()})
-				fmt.Fprintf(o.opts.Out, "  ✗ %v. Paste it again, or type skip.\n  > \n", err)
+				fmt.Fprintf(o.opts.Out, ow.PasteAgain+"\n  > \n", err)
 				continue
 			}
 			person(check.Person{Action: check.PersonAnswer, Answer: line, Outcome: "answered", WaitedMS: waited()})
@@ -236,24 +243,27 @@ func (o *PersonOwner) DecideOperation(ctx context.Context, op Operation, approve
 	}
 	defer release()
 
-	verb, word := "refuse", "Recusar"
+	ow := o.words
+	// The journal records the decision in English, whatever the prompt's
+	// language; the Stone app's buttons are Portuguese in both.
+	verb, said, word := "refuse", ow.Refuse, "Recusar"
 	if approve {
-		verb, word = "approve", "Aprovar"
+		verb, said, word = "approve", ow.Approve, "Aprovar"
 	}
-	what := map[string]string{KindInternalTransfer: "internal transfer", KindExternalTransfer: "TED", KindPayment: "boleto payment", KindPixPayment: "PIX payment"}[op.Kind]
+	what := ow.What[op.Kind]
 	if what == "" {
 		what = op.Kind
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n  %s\n", o.header(op.Scenario))
-	fmt.Fprintf(&b, "  Account owner: in the Stone app, under \"Aprovar transações\", %s (\"%s\") the %s of %s", verb, word, what, BRL(op.Amount))
+	fmt.Fprintf(&b, ow.Operation, said, word, what, locale.BRL(op.Amount))
 	if op.Recipient != "" {
-		fmt.Fprintf(&b, " to %s", op.Recipient)
+		fmt.Fprintf(&b, ow.To, op.Recipient)
 	}
 	if op.Account != "" {
-		fmt.Fprintf(&b, " from account %s", op.Account)
+		fmt.Fprintf(&b, ow.FromAccount, op.Account)
 	}
-	fmt.Fprintf(&b, " (operation %s).\n  homolog watches its status; type skip to give this step up. Waiting up to %s.\n", op.ID, o.opts.Wait)
+	fmt.Fprintf(&b, ow.OperationEnd+"\n", op.ID, o.opts.Wait)
 	fmt.Fprint(o.opts.Out, b.String())
 	person(ctx, check.Person{Action: check.PersonPrompt, Decision: verb, Text: strings.TrimSpace(b.String())})
 
@@ -279,38 +289,58 @@ func (o *PersonOwner) DecideOperation(ctx context.Context, op Operation, approve
 				lines = nil
 				continue
 			}
-			if strings.EqualFold(line, "skip") {
+			if o.skips(line) {
 				person(ctx, check.Person{Action: check.PersonOutcome, Outcome: "skipped", Detail: "skipped by the operator", WaitedMS: waited()})
-				return &SkippedError{What: "the owner's decision on " + what + " " + op.ID}
+				return &SkippedError{What: "the owner's decision on " + englishWhat(op.Kind) + " " + op.ID}
 			}
 			if line != "" {
-				fmt.Fprintf(o.opts.Out, "  (nothing to paste here: %s it in the Stone app, or type skip)\n", verb)
+				fmt.Fprintf(o.opts.Out, ow.NothingHere+"\n", said)
 			}
 		case <-t.C:
 		}
 	}
 }
 
+// skips reports whether a typed line gives the step up ("skip", and the
+// language's own word).
+func (o *PersonOwner) skips(line string) bool {
+	for _, w := range o.words.SkipWords {
+		if strings.EqualFold(line, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// englishWhat names a kind of operation in English, for errors (which
+// are evidence, in English whatever the prompts' language).
+func englishWhat(kind string) string {
+	if w := locale.For(locale.English).Owner.What[kind]; w != "" {
+		return w
+	}
+	return kind
+}
+
 // checkRedirect says why an answer is not the redirect this consent
-// request comes back with, or parses it.
-func checkRedirect(answer string, ask ConsentAsk) (stone.ConsentResult, error) {
+// request comes back with, in the person's language, or parses it.
+func checkRedirect(answer string, ask ConsentAsk, ow *locale.OwnerWords) (stone.ConsentResult, error) {
 	u, err := url.Parse(strings.TrimSpace(answer))
 	if err != nil || u.Scheme == "" || u.Host == "" {
-		return stone.ConsentResult{}, errors.New("that is not an address: copy the whole address from the browser's address bar")
+		return stone.ConsentResult{}, errors.New(ow.NotAddress)
 	}
 	if ask.RedirectURI != "" {
 		want, err := url.Parse(ask.RedirectURI)
 		if err == nil && (!strings.EqualFold(u.Scheme, want.Scheme) || !strings.EqualFold(u.Host, want.Host) || strings.TrimSuffix(u.Path, "/") != strings.TrimSuffix(want.Path, "/")) {
-			return stone.ConsentResult{}, fmt.Errorf("that address is not on the registered redirect URI %s", ask.RedirectURI)
+			return stone.ConsentResult{}, fmt.Errorf(ow.NotRedirectURI, ask.RedirectURI)
 		}
 	}
 	q := u.Query()
 	if q.Get("consent_result") == "" {
-		return stone.ConsentResult{}, errors.New("that address carries no consent_result: it is not where Stone's consent page sent the browser back")
+		return stone.ConsentResult{}, errors.New(ow.NoConsentResult)
 	}
 	for k, v := range ask.Metadata {
 		if q.Has(k) && q.Get(k) != fmt.Sprint(v) {
-			return stone.ConsentResult{}, fmt.Errorf("that redirect belongs to another consent request (its %s is %q, this request's is %q): use the link shown above", k, q.Get(k), fmt.Sprint(v))
+			return stone.ConsentResult{}, fmt.Errorf(ow.OtherRequest, k, q.Get(k), fmt.Sprint(v))
 		}
 	}
 	return stone.ParseConsentRedirect(u.String())
@@ -346,7 +376,7 @@ func (o *PersonOwner) catch(ctx context.Context, ask ConsentAsk) (<-chan string,
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintf(o.opts.Out, "  (cannot listen on %s to catch the redirect: %v; paste it instead)\n", addr, err)
+		fmt.Fprintf(o.opts.Out, o.words.CannotListen+"\n", addr, err)
 		return nil, func() {}
 	}
 	got := make(chan string, 1)
@@ -357,16 +387,16 @@ func (o *PersonOwner) catch(ctx context.Context, ask ConsentAsk) (<-chan string,
 			full = full[:i]
 		}
 		full += "?" + r.URL.RawQuery
-		res, err := checkRedirect(full, ask)
+		res, err := checkRedirect(full, ask, o.words)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'")
 		if err != nil {
 			w.WriteHeader(http.StatusBadRequest)
-			fmt.Fprintf(w, "<!doctype html><title>homolog</title><p>homolog could not use this redirect: %s.</p>", html.EscapeString(err.Error()))
+			fmt.Fprintf(w, "<!doctype html><title>homolog</title><p>"+o.words.CannotUse+"</p>", html.EscapeString(err.Error()))
 			o.ev.Person(ctx, check.Person{Actor: actorPerson, Action: check.PersonAnswer, Subject: "consent", Answer: full, Outcome: "rejected_answer", Detail: err.Error()})
 			return
 		}
-		fmt.Fprintf(w, "<!doctype html><title>homolog</title><p>homolog received the consent result (%s). You can close this tab.</p>", html.EscapeString(res.Result))
+		fmt.Fprintf(w, "<!doctype html><title>homolog</title><p>"+o.words.Received+"</p>", html.EscapeString(res.Result))
 		select {
 		case got <- full:
 		default: // one answer is enough
@@ -413,18 +443,4 @@ func (o *PersonOwner) shortLink(link string) string {
 }
 
 // BRL writes centavos the way Brazilians write money: R$ 1.234,56.
-func BRL(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	reais := fmt.Sprint(cents / 100)
-	var b strings.Builder
-	for i, c := range reais {
-		if i > 0 && (len(reais)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(c)
-	}
-	return fmt.Sprintf("%sR$ %s,%02d", sign, b.String(), cents%100)
-}
+func BRL(cents int64) string { return locale.BRL(cents) }

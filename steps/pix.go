@@ -11,20 +11,34 @@ import (
 
 func pixSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application creates a PIX payment of (\d+) centavos to the PIX key in the fixtures$`, func(w *World) any { return w.paysPixKey }),
-		step(kindAction, `^the application creates a PIX payment of more than its balance to the PIX key in the fixtures$`, func(w *World) any { return w.paysPixMoreThanBalance }),
-		step(kindAction, `^the application reads the static BR Code in the fixtures$`, func(w *World) any { return w.readsBRCode }),
-		step(kindCheck, `^the BR Code is static and names a PIX key$`, func(w *World) any { return w.brcodeStatic }),
-		step(kindAction, `^the application creates a PIX payment of (\d+) centavos for the BR Code$`, func(w *World) any { return w.paysBRCode }),
-		step(kindCheck, `^the PIX payment is created with status "([^"]*)" and an end-to-end id$`, func(w *World) any { return w.pixCreated }),
-		step(kindCheck, `^the PIX payment's target document is masked$`, func(w *World) any { return w.pixDocumentMasked }),
-		step(kindAction, `^the application confirms the PIX payment$`, func(w *World) any { return w.confirmsPix }),
-		step(kindCheck, `^the PIX payment eventually has status "([^"]*)"$`, func(w *World) any { return w.pixEventually }),
-		step(kindCheck, `^the statement shows the PIX payment as one debit of (\d+) centavos$`, func(w *World) any { return w.pixOneDebit }),
-		step(kindAction, `^the application registers a random PIX key for its own account$`, func(w *World) any { return w.registersPixKey }),
-		step(kindCheck, `^the PIX key is listed for the account$`, func(w *World) any { return w.pixKeyListed }),
-		step(kindAction, `^the application deletes the PIX key$`, func(w *World) any { return w.deletesPixKey }),
-		step(kindCheck, `^the PIX key is no longer listed for the account$`, func(w *World) any { return w.pixKeyGone }),
+		step(kindAction, `^the application creates a PIX payment of (\d+) centavos to the PIX key in the fixtures$`, func(w *World) any { return w.paysPixKey }).
+			pt(`^a aplicação cria um pagamento PIX de (\d+) centavos para a chave PIX das fixtures$`),
+		step(kindAction, `^the application creates a PIX payment of more than its balance to the PIX key in the fixtures$`, func(w *World) any { return w.paysPixMoreThanBalance }).
+			pt(`^a aplicação cria um pagamento PIX de mais que seu saldo para a chave PIX das fixtures$`),
+		step(kindAction, `^the application reads the static BR Code in the fixtures$`, func(w *World) any { return w.readsBRCode }).
+			pt(`^a aplicação lê o BR Code estático das fixtures$`),
+		step(kindCheck, `^the BR Code is static and names a PIX key$`, func(w *World) any { return w.brcodeStatic }).
+			pt(`^o BR Code é estático e indica uma chave PIX$`),
+		step(kindAction, `^the application creates a PIX payment of (\d+) centavos for the BR Code$`, func(w *World) any { return w.paysBRCode }).
+			pt(`^a aplicação cria um pagamento PIX de (\d+) centavos para o BR Code$`),
+		step(kindCheck, `^the PIX payment is created with status "([^"]*)" and an end-to-end id$`, func(w *World) any { return w.pixCreated }).
+			pt(`^o pagamento PIX é criado com status "([^"]*)" e um identificador fim a fim$`),
+		step(kindCheck, `^the PIX payment's target document is masked$`, func(w *World) any { return w.pixDocumentMasked }).
+			pt(`^o documento do destinatário do pagamento PIX está mascarado$`),
+		step(kindAction, `^the application confirms the PIX payment$`, func(w *World) any { return w.confirmsPix }).
+			pt(`^a aplicação confirma o pagamento PIX$`),
+		step(kindCheck, `^the PIX payment eventually has status "([^"]*)"$`, func(w *World) any { return w.pixEventually }).
+			pt(`^o pagamento PIX passa a ter status "([^"]*)"$`),
+		step(kindCheck, `^the statement shows the PIX payment as one debit of (\d+) centavos$`, func(w *World) any { return w.pixOneDebit }).
+			pt(`^o extrato mostra o pagamento PIX como um débito de (\d+) centavos$`),
+		step(kindAction, `^the application registers a random PIX key for its own account$`, func(w *World) any { return w.registersPixKey }).
+			pt(`^a aplicação registra uma chave PIX aleatória para sua própria conta$`),
+		step(kindCheck, `^the PIX key is listed for the account$`, func(w *World) any { return w.pixKeyListed }).
+			pt(`^a chave PIX aparece na lista da conta$`),
+		step(kindAction, `^the application deletes the PIX key$`, func(w *World) any { return w.deletesPixKey }).
+			pt(`^a aplicação exclui a chave PIX$`),
+		step(kindCheck, `^the PIX key is no longer listed for the account$`, func(w *World) any { return w.pixKeyGone }).
+			pt(`^a chave PIX não aparece mais na lista da conta$`),
 	}
 }
 

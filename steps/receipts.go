@@ -10,11 +10,16 @@ import (
 
 func receiptSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application asks for the receipt of the transfer$`, func(w *World) any { return w.transferReceipt }),
-		step(kindAction, `^the application asks for the receipt of the PIX payment$`, func(w *World) any { return w.pixReceipt }),
-		step(kindAction, `^the application asks for a receipt of its account's statement for the last (\d+) days$`, func(w *World) any { return w.statementReceipt }),
-		step(kindAction, `^the application downloads the boleto's PDF$`, func(w *World) any { return w.boletoPDF }),
-		step(kindCheck, `^the document is a PDF that opens and shows what it is about$`, func(w *World) any { return w.documentIsPDF }),
+		step(kindAction, `^the application asks for the receipt of the transfer$`, func(w *World) any { return w.transferReceipt }).
+			pt(`^a aplicação pede o comprovante da transferência$`),
+		step(kindAction, `^the application asks for the receipt of the PIX payment$`, func(w *World) any { return w.pixReceipt }).
+			pt(`^a aplicação pede o comprovante do pagamento PIX$`),
+		step(kindAction, `^the application asks for a receipt of its account's statement for the last (\d+) days$`, func(w *World) any { return w.statementReceipt }).
+			pt(`^a aplicação pede um comprovante do extrato da sua conta dos últimos (\d+) dias$`),
+		step(kindAction, `^the application downloads the boleto's PDF$`, func(w *World) any { return w.boletoPDF }).
+			pt(`^a aplicação baixa o PDF do boleto$`),
+		step(kindCheck, `^the document is a PDF that opens and shows what it is about$`, func(w *World) any { return w.documentIsPDF }).
+			pt(`^o documento é um PDF que abre e mostra do que se trata$`),
 	}
 }
 

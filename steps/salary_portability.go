@@ -12,10 +12,14 @@ import (
 
 func salaryPortabilitySteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application requests the portability of a salary paid at institution "([^"]*)" to its own account$`, func(w *World) any { return w.requestsPortability }),
-		step(kindCheck, `^the salary portability is requested with status "([^"]*)" and its payroll institution named$`, func(w *World) any { return w.portabilityRequested }),
-		step(kindCheck, `^the salary portability is listed among the account's with status "([^"]*)"$`, func(w *World) any { return w.portabilityListed }),
-		step(kindAction, `^the payroll institution (enables|disables) the salary portability$`, func(w *World) any { return w.payrollInstitutionAnswers }),
+		step(kindAction, `^the application requests the portability of a salary paid at institution "([^"]*)" to its own account$`, func(w *World) any { return w.requestsPortability }).
+			pt(`^a aplicação pede a portabilidade de um salário pago na instituição "([^"]*)" para a própria conta$`),
+		step(kindCheck, `^the salary portability is requested with status "([^"]*)" and its payroll institution named$`, func(w *World) any { return w.portabilityRequested }).
+			pt(`^a portabilidade de salário é pedida com status "([^"]*)" e o nome da sua instituição pagadora$`),
+		step(kindCheck, `^the salary portability is listed among the account's with status "([^"]*)"$`, func(w *World) any { return w.portabilityListed }).
+			pt(`^a portabilidade de salário aparece entre as da conta com status "([^"]*)"$`),
+		step(kindAction, `^the payroll institution (enables|disables) the salary portability$`, func(w *World) any { return w.payrollInstitutionAnswers }).
+			pt(`^a instituição pagadora (habilita|desabilita) a portabilidade de salário$`),
 	}
 }
 

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -75,6 +73,7 @@ type Config struct {
 	Evidence   Evidence                        // where checks and the owner's actions are recorded; nil → discarded
 	Partner    *partnerhook.Sender             // delivers to the partner's own receiver (webhooks.partner_url); nil when none
 	NoPartner  string                          // why there is no Partner, for the blocked report
+	Lang       string                          // the run's language (package locale), for what the owner is shown
 }
 
 // Evidence is where steps write what is not an HTTP exchange: each check's
@@ -191,14 +190,13 @@ type PlannedScenario struct {
 // after it, so it is running or done: no deadlock, whatever the
 // concurrency).
 func (s *Session) owe(plan []PlannedScenario) {
-	builder := regexp.MustCompile(`^the account owner approves the consent request$`)
 	for i, sc := range plan {
 		s.order[sc.ID] = i
 		if _, owed := s.owed[PrereqConsent]; owed {
 			continue
 		}
 		for _, st := range sc.Steps {
-			if builder.MatchString(st) {
+			if d, args, ok := Resolve(st); ok && d.Step == consentDecisionStep && args[0] == "approves" {
 				s.owed[PrereqConsent] = sc
 				break
 			}
@@ -318,19 +316,20 @@ func (s *Session) ensureToken(ctx context.Context, scenario string) error {
 // consent given on the way when scenarios need one, no scenario of the
 // plan asks for it first and the plan names no account already shared.
 func OwnerActions(plan []PlannedScenario, fx Fixtures) int {
-	needsConsent := regexp.MustCompile(`^the owner has consented to share an account$`)
 	n, needed, built := 0, false, false
 	for _, sc := range plan {
 		for _, st := range sc.Steps {
-			for _, d := range grammar() {
-				if d.Kind == kindOwner && d.Expr.MatchString(st) {
-					n++
-					if strings.Contains(d.Expr.String(), "consent request") {
-						built = true
-					}
+			d, _, ok := Resolve(st)
+			if !ok {
+				continue
+			}
+			if d.Kind == kindOwner {
+				n++
+				if d.Step == consentDecisionStep {
+					built = true
 				}
 			}
-			if needsConsent.MatchString(st) {
+			if d.Step == consentEnsureStep {
 				needed = true
 			}
 		}
@@ -339,4 +338,23 @@ func OwnerActions(plan []PlannedScenario, fx Fixtures) int {
 		n++
 	}
 	return n
+}
+
+// built returns what a scenario built for prerequisite name, without
+// building it: ok is false when nothing was built yet, or it failed.
+func (s *Session) built(name string) (any, bool) {
+	s.mu.Lock()
+	f := s.facts[name]
+	s.mu.Unlock()
+	if f == nil {
+		return nil, false
+	}
+	select {
+	case <-f.ready:
+	default:
+		return nil, false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.value, f.err == nil
 }

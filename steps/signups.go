@@ -11,10 +11,14 @@ import (
 
 func signUpSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application requests a new payment account for a person$`, func(w *World) any { return w.requestsSignUp }),
-		step(kindCheck, `^Stone accepts the account opening request, sent encrypted to its key$`, func(w *World) any { return w.signUpAccepted }),
-		step(kindAction, `^Stone's analysis moves the account opening to "([^"]*)"$`, func(w *World) any { return w.analysisMoves }),
-		step(kindCheck, `^the account opening has status "([^"]*)"$`, func(w *World) any { return w.signUpHasStatus }),
+		step(kindAction, `^the application requests a new payment account for a person$`, func(w *World) any { return w.requestsSignUp }).
+			pt(`^a aplicação solicita uma nova conta de pagamento para uma pessoa$`),
+		step(kindCheck, `^Stone accepts the account opening request, sent encrypted to its key$`, func(w *World) any { return w.signUpAccepted }).
+			pt(`^a Stone aceita o pedido de abertura de conta, enviado cifrado para a chave dela$`),
+		step(kindAction, `^Stone's analysis moves the account opening to "([^"]*)"$`, func(w *World) any { return w.analysisMoves }).
+			pt(`^a análise da Stone leva a abertura de conta para "([^"]*)"$`),
+		step(kindCheck, `^the account opening has status "([^"]*)"$`, func(w *World) any { return w.signUpHasStatus }).
+			pt(`^a abertura de conta tem status "([^"]*)"$`),
 	}
 }
 

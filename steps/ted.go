@@ -13,15 +13,24 @@ const stoneISPB = "16501555"
 
 func tedSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to the bank account in the fixtures$`, func(w *World) any { return w.sendsTED }),
-		step(kindAction, `^the application schedules a TED of (\d+) centavos to the bank account in the fixtures for the next business day$`, func(w *World) any { return w.schedulesTED }),
-		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to a Stone account$`, func(w *World) any { return w.sendsTEDToStone }),
-		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to institution "([^"]*)"$`, func(w *World) any { return w.sendsTEDToInstitution }),
-		step(kindCheck, `^the TED is accepted to run today or on the next business day$`, func(w *World) any { return w.tedAccepted }),
-		step(kindCheck, `^the TED's target institution is resolved with its name$`, func(w *World) any { return w.tedInstitutionResolved }),
-		step(kindCheck, `^the TED is accepted with status "([^"]*)"$`, func(w *World) any { return w.tedAcceptedWithStatus }),
-		step(kindAction, `^the application cancels the TED$`, func(w *World) any { return w.cancelsTED }),
-		step(kindCheck, `^the TED has status "([^"]*)"$`, func(w *World) any { return w.tedHasStatus }),
+		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to the bank account in the fixtures$`, func(w *World) any { return w.sendsTED }).
+			pt(`^a aplicação envia uma TED de (\d+) centavos da sua própria conta para a conta bancária das fixtures$`),
+		step(kindAction, `^the application schedules a TED of (\d+) centavos to the bank account in the fixtures for the next business day$`, func(w *World) any { return w.schedulesTED }).
+			pt(`^a aplicação agenda uma TED de (\d+) centavos para a conta bancária das fixtures no próximo dia útil$`),
+		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to a Stone account$`, func(w *World) any { return w.sendsTEDToStone }).
+			pt(`^a aplicação envia uma TED de (\d+) centavos da sua própria conta para uma conta Stone$`),
+		step(kindAction, `^the application sends a TED of (\d+) centavos from its own account to institution "([^"]*)"$`, func(w *World) any { return w.sendsTEDToInstitution }).
+			pt(`^a aplicação envia uma TED de (\d+) centavos da sua própria conta para a instituição "([^"]*)"$`),
+		step(kindCheck, `^the TED is accepted to run today or on the next business day$`, func(w *World) any { return w.tedAccepted }).
+			pt(`^a TED é aceita para hoje ou para o próximo dia útil$`),
+		step(kindCheck, `^the TED's target institution is resolved with its name$`, func(w *World) any { return w.tedInstitutionResolved }).
+			pt(`^a instituição de destino da TED é identificada pelo nome$`),
+		step(kindCheck, `^the TED is accepted with status "([^"]*)"$`, func(w *World) any { return w.tedAcceptedWithStatus }).
+			pt(`^a TED é aceita com status "([^"]*)"$`),
+		step(kindAction, `^the application cancels the TED$`, func(w *World) any { return w.cancelsTED }).
+			pt(`^a aplicação cancela a TED$`),
+		step(kindCheck, `^the TED has status "([^"]*)"$`, func(w *World) any { return w.tedHasStatus }).
+			pt(`^a TED tem status "([^"]*)"$`),
 	}
 }
 

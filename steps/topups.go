@@ -22,15 +22,24 @@ const (
 
 func topUpSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application lists the (games|digital-content|tv|transport) top-up providers$`, func(w *World) any { return w.listsTopUpProviders }),
-		step(kindAction, `^the application looks up the mobile operator of the phone number in the docs$`, func(w *World) any { return w.looksUpOperator }),
-		step(kindCheck, `^the providers are listed with numeric ids$`, func(w *World) any { return w.providersListed }),
-		step(kindAction, `^the application dry-runs a (mobile|games|digital-content|tv|transport) top-up from provider "([^"]*)"$`, func(w *World) any { return w.dryRunsTopUp }),
-		step(kindCheck, `^the top-up dry run is accepted, echoing the request$`, func(w *World) any { return w.topUpDryRunEchoes }),
-		step(kindAction, `^the application tops up (mobile|games|digital-content|tv|transport) from provider "([^"]*)" answering the owner's PIN challenge$`, func(w *World) any { return w.topsUp }),
-		step(kindAction, `^the application tops up games from provider "([^"]*)" answering the challenge with a wrong PIN$`, func(w *World) any { return w.topsUpWrongPIN }),
-		step(kindCheck, `^Stone asked for the owner's PIN before executing it$`, func(w *World) any { return w.topUpChallenged }),
-		step(kindCheck, `^the top-up is executed with a receipt and (a PIN code|an empty PIN code|no PIN code)$`, func(w *World) any { return w.topUpExecuted }),
+		step(kindAction, `^the application lists the (games|digital-content|tv|transport) top-up providers$`, func(w *World) any { return w.listsTopUpProviders }).
+			pt(`^a aplicação lista os fornecedores de recarga de (jogos|conteúdo digital|TV|transporte)$`),
+		step(kindAction, `^the application looks up the mobile operator of the phone number in the docs$`, func(w *World) any { return w.looksUpOperator }).
+			pt(`^a aplicação consulta a operadora do número de celular da documentação$`),
+		step(kindCheck, `^the providers are listed with numeric ids$`, func(w *World) any { return w.providersListed }).
+			pt(`^os fornecedores aparecem com ids numéricos$`),
+		step(kindAction, `^the application dry-runs a (mobile|games|digital-content|tv|transport) top-up from provider "([^"]*)"$`, func(w *World) any { return w.dryRunsTopUp }).
+			pt(`^a aplicação simula uma recarga de (celular|jogos|conteúdo digital|TV|transporte) do fornecedor "([^"]*)"$`),
+		step(kindCheck, `^the top-up dry run is accepted, echoing the request$`, func(w *World) any { return w.topUpDryRunEchoes }).
+			pt(`^a simulação da recarga é aceita, repetindo o pedido$`),
+		step(kindAction, `^the application tops up (mobile|games|digital-content|tv|transport) from provider "([^"]*)" answering the owner's PIN challenge$`, func(w *World) any { return w.topsUp }).
+			pt(`^a aplicação faz uma recarga de (celular|jogos|conteúdo digital|TV|transporte) do fornecedor "([^"]*)" respondendo ao desafio de PIN do titular$`),
+		step(kindAction, `^the application tops up games from provider "([^"]*)" answering the challenge with a wrong PIN$`, func(w *World) any { return w.topsUpWrongPIN }).
+			pt(`^a aplicação faz uma recarga de jogos do fornecedor "([^"]*)" respondendo ao desafio com um PIN errado$`),
+		step(kindCheck, `^Stone asked for the owner's PIN before executing it$`, func(w *World) any { return w.topUpChallenged }).
+			pt(`^a Stone pediu o PIN do titular antes de executá-la$`),
+		step(kindCheck, `^the top-up is executed with a receipt and (a PIN code|an empty PIN code|no PIN code)$`, func(w *World) any { return w.topUpExecuted }).
+			pt(`^a recarga é executada com um comprovante e (um código PIN|um código PIN vazio|sem código PIN)$`),
 	}
 }
 

@@ -3,29 +3,47 @@ package steps
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/openbank-homolog/homolog/check"
+	"github.com/openbank-homolog/homolog/locale"
 	"github.com/openbank-homolog/homolog/stone"
 )
 
 func transferSteps() []Definition {
 	return []Definition{
-		step(kindAction, `^the application transfers (\d+) centavos from (its own|the consented) account to another Stone account$`, func(w *World) any { return w.transfers }),
-		step(kindAction, `^the application transfers more than its balance from its own account to another Stone account$`, func(w *World) any { return w.transfersMoreThanBalance }),
-		step(kindAction, `^the application schedules a transfer of (\d+) centavos from its own account to another Stone account for the next business day$`, func(w *World) any { return w.schedulesTransfer }),
-		step(kindAction, `^the application dry-runs a transfer of (\d+) centavos from its own account to another Stone account$`, func(w *World) any { return w.dryRunsTransfer }),
-		step(kindCheck, `^the dry run describes a transfer of (\d+) centavos$`, func(w *World) any { return w.dryRunDescribes }),
-		step(kindAction, `^the application cancels the transfer$`, func(w *World) any { return w.cancelsTransfer }),
-		step(kindCheck, `^the transfer has status "([^"]*)"$`, func(w *World) any { return w.transferHasStatus }),
-		step(kindCheck, `^the transfer is accepted with status "([^"]*)"$`, func(w *World) any { return w.transferAccepted }),
-		step(kindCheck, `^the transfer eventually has status "([^"]*)"$`, func(w *World) any { return w.transferEventually }),
-		step(kindCheck, `^the transfer eventually has status "([^"]*)" with failure reason code "([^"]*)"$`, func(w *World) any { return w.transferEventuallyFails }),
-		step(kindOwner, `^the account owner (approves|rejects) the transfer$`, func(w *World) any { return w.ownerDecidesTransfer }),
-		step(kindCheck, `^the statement shows the transfer as one debit of (\d+) centavos$`, func(w *World) any { return w.transferOneDebit }),
-		step(kindCheck, `^the account balance agrees with its statement$`, func(w *World) any { return w.balanceAgrees }),
-		step(kindAction, `^the application sends the same transfer again with the same idempotency key$`, func(w *World) any { return w.replaysTransfer }),
-		step(kindAction, `^the application sends a different transfer with the same idempotency key$`, func(w *World) any { return w.reusesKey }),
-		step(kindCheck, `^both responses describe the same transfer$`, func(w *World) any { return w.sameTransfer }),
+		step(kindAction, `^the application transfers (\d+) centavos from (its own|the consented) account to another Stone account$`, func(w *World) any { return w.transfers }).
+			pt(`^a aplicação transfere (\d+) centavos da (sua própria conta|conta consentida) para outra conta Stone$`),
+		step(kindAction, `^the application transfers more than its balance from its own account to another Stone account$`, func(w *World) any { return w.transfersMoreThanBalance }).
+			pt(`^a aplicação transfere mais que seu saldo da sua própria conta para outra conta Stone$`),
+		step(kindAction, `^the application schedules a transfer of (\d+) centavos from its own account to another Stone account for the next business day$`, func(w *World) any { return w.schedulesTransfer }).
+			pt(`^a aplicação agenda uma transferência de (\d+) centavos da sua própria conta para outra conta Stone no próximo dia útil$`),
+		step(kindAction, `^the application dry-runs a transfer of (\d+) centavos from its own account to another Stone account$`, func(w *World) any { return w.dryRunsTransfer }).
+			pt(`^a aplicação simula uma transferência de (\d+) centavos da sua própria conta para outra conta Stone$`),
+		step(kindCheck, `^the dry run describes a transfer of (\d+) centavos$`, func(w *World) any { return w.dryRunDescribes }).
+			pt(`^a simulação descreve uma transferência de (\d+) centavos$`),
+		step(kindAction, `^the application cancels the transfer$`, func(w *World) any { return w.cancelsTransfer }).
+			pt(`^a aplicação cancela a transferência$`),
+		step(kindCheck, `^the transfer has status "([^"]*)"$`, func(w *World) any { return w.transferHasStatus }).
+			pt(`^a transferência tem status "([^"]*)"$`),
+		step(kindCheck, `^the transfer is accepted with status "([^"]*)"$`, func(w *World) any { return w.transferAccepted }).
+			pt(`^a transferência é aceita com status "([^"]*)"$`),
+		step(kindCheck, `^the transfer eventually has status "([^"]*)"$`, func(w *World) any { return w.transferEventually }).
+			pt(`^a transferência passa a ter status "([^"]*)"$`),
+		step(kindCheck, `^the transfer eventually has status "([^"]*)" with failure reason code "([^"]*)"$`, func(w *World) any { return w.transferEventuallyFails }).
+			pt(`^a transferência passa a ter status "([^"]*)" com código de motivo de falha "([^"]*)"$`),
+		step(kindOwner, `^the account owner (approves|rejects) the transfer$`, func(w *World) any { return w.ownerDecidesTransfer }).
+			pt(`^o titular da conta (aprova|recusa) a transferência$`),
+		step(kindCheck, `^the statement shows the transfer as one debit of (\d+) centavos$`, func(w *World) any { return w.transferOneDebit }).
+			pt(`^o extrato mostra a transferência como um débito de (\d+) centavos$`),
+		step(kindCheck, `^the account balance agrees with its statement$`, func(w *World) any { return w.balanceAgrees }).
+			pt(`^o saldo da conta confere com o extrato$`),
+		step(kindAction, `^the application sends the same transfer again with the same idempotency key$`, func(w *World) any { return w.replaysTransfer }).
+			pt(`^a aplicação envia a mesma transferência de novo com a mesma chave de idempotência$`),
+		step(kindAction, `^the application sends a different transfer with the same idempotency key$`, func(w *World) any { return w.reusesKey }).
+			pt(`^a aplicação envia uma transferência diferente com a mesma chave de idempotência$`),
+		step(kindCheck, `^both responses describe the same transfer$`, func(w *World) any { return w.sameTransfer }).
+			pt(`^as duas respostas descrevem a mesma transferência$`),
 	}
 }
 
@@ -133,7 +151,7 @@ func (w *World) ownerDecidesTransfer(ctx context.Context, decision string) error
 		return err
 	}
 	s := w.s
-	recipient := "Stone account " + tr.TargetAccountCode
+	recipient := fmt.Sprintf(locale.For(s.cfg.Lang).Owner.StoneAccount, tr.TargetAccountCode)
 	if tr.TargetAccountOwnerName != "" {
 		recipient += " (" + tr.TargetAccountOwnerName + ")"
 	}

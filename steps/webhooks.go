@@ -10,9 +10,12 @@ import (
 
 func webhookSteps() []Definition {
 	return []Definition{
-		step(kindEnsure, `^the application receives webhooks$`, func(w *World) any { return w.receivesWebhooks }),
-		step(kindCheck, `^a webhook "([^"]*)" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account|payment link|sign-up)$`, func(w *World) any { return w.webhookArrives }),
-		step(kindCheck, `^Stone lists the webhook among those sent to the application$`, func(w *World) any { return w.webhookListed }),
+		step(kindEnsure, `^the application receives webhooks$`, func(w *World) any { return w.receivesWebhooks }).
+			pt(`^(?:que )?a aplicação recebe webhooks$`),
+		step(kindCheck, `^a webhook "([^"]*)" arrives for the (transfer|TED|PIX payment|payment|boleto|consented account|payment link|sign-up)$`, func(w *World) any { return w.webhookArrives }).
+			pt(`^um webhook "([^"]*)" chega para (a transferência|a TED|o pagamento PIX|o pagamento|o boleto|a conta consentida|o link de pagamento|a abertura de conta)$`),
+		step(kindCheck, `^Stone lists the webhook among those sent to the application$`, func(w *World) any { return w.webhookListed }).
+			pt(`^a Stone lista o webhook entre os enviados à aplicação$`),
 	}
 }
 

@@ -105,6 +105,8 @@ type World struct {
 	photos        []string       // public URLs of the photos uploaded
 	photoRecs     []check.Record // storage requests and uploads
 	kycAnswerRecs []check.Record
+
+	saved map[string]string // values the generic steps saved, by name
 }
 
 // call runs f, an API call, with a tape in its context and returns the

@@ -157,7 +157,8 @@ type call struct {
 	method string
 	path   string
 	query  url.Values
-	body   any // JSON-encoded when non-nil
+	body   any    // JSON-encoded when non-nil
+	raw    []byte // sent as it is when non-nil (Call: a body a person wrote)
 	header http.Header
 	accept string // Accept header; "" → application/json
 	// contentType replaces the application/json Stone asks for on every
@@ -167,6 +168,9 @@ type call struct {
 	// notModified lets a 304 through as a response instead of an *Error,
 	// for the endpoints Stone documents with If-None-Match.
 	notModified bool
+	// anyStatus makes every status an answer rather than an *Error: Call
+	// hands the response to checks that judge it.
+	anyStatus bool
 }
 
 // response is what exchange read: enough for callers that need more than
@@ -219,6 +223,9 @@ func (c *Client) exchange(ctx context.Context, r call) (*response, error) {
 		// bytes.Reader lets net/http set GetBody, so the body survives a redirect.
 		body = bytes.NewReader(b)
 	}
+	if r.raw != nil {
+		body = bytes.NewReader(r.raw)
+	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
 	if err != nil {
 		return nil, fmt.Errorf("stone: %s: build request: %w", r.op, err)
@@ -239,7 +246,7 @@ func (c *Client) exchange(ctx context.Context, r call) (*response, error) {
 	switch {
 	case r.contentType != "":
 		req.Header.Set("Content-Type", r.contentType)
-	case r.body != nil || r.method != http.MethodGet:
+	case r.body != nil || r.raw != nil || r.method != http.MethodGet:
 		req.Header.Set("Content-Type", "application/json")
 	}
 
@@ -253,7 +260,7 @@ func (c *Client) exchange(ctx context.Context, r call) (*response, error) {
 		return nil, fmt.Errorf("stone: %s: read response: %w", r.op, err)
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
-	if !ok && !(r.notModified && resp.StatusCode == http.StatusNotModified) {
+	if !ok && !r.anyStatus && !(r.notModified && resp.StatusCode == http.StatusNotModified) {
 		e := newAPIError(resp.StatusCode, resp.Header, req.Method, req.URL.Path, data)
 		e.received = c.now()
 		return nil, wrap(r.op, e)

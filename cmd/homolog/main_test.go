@@ -93,6 +93,9 @@ func TestRunBadInput(t *testing.T) {
 		{name: "sandbox without id", yaml: "target: sandbox\n", want: []string{"client.id", "HOMOLOG_CLIENT_ID"}},
 		{name: "env overrides file", yaml: "target: simulator\n", env: map[string]string{"HOMOLOG_TARGET": "prod"}, want: []string{`unknown target "prod"`}},
 		{name: "bad concurrency env", env: map[string]string{"HOMOLOG_CONCURRENCY": "many"}, want: []string{"HOMOLOG_CONCURRENCY", `"many"`}},
+		{name: "unknown language flag", args: []string{"--lang", "es"}, want: []string{"flag: --lang: unknown language \"es\" (want en or pt-BR)"}},
+		{name: "unknown language env", env: map[string]string{"HOMOLOG_LANG": "fr"}, want: []string{"HOMOLOG_LANG", `"fr"`}},
+		{name: "unknown language in the plan", yaml: "lang: de\n", want: []string{"scenarios.yaml: lang: unknown language"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

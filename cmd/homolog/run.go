@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/openbank-homolog/homolog/locale"
 	"github.com/openbank-homolog/homolog/runner"
 )
 
@@ -16,9 +17,9 @@ const defaultConfig = "scenarios.yaml"
 
 func newRunCmd(s streams) *cobra.Command {
 	var (
-		configPath, target, tags, out, operator, name string
-		concurrency                                   int
-		failFast                                      bool
+		configPath, target, tags, out, operator, name, lang string
+		concurrency                                         int
+		failFast                                            bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run [FILE:LINE...]",
@@ -30,7 +31,9 @@ runs the built-in script against the embedded simulator.
 FILE:LINE arguments (the line of a Scenario or of one of its steps) and
 --name select scenarios; what they need is still built by their Given
 steps, or reported blocked. --fail-fast stops at the first scenario that
-does not pass. Any of these makes the verdict partial.
+does not pass. Any of these makes the verdict partial. --lang pt-BR runs
+the built-in script in Portuguese (features/pt) and speaks Portuguese in
+the progress lines, the owner's prompts, summary.md and report.html.
 
 Exit codes: 0 all passed, 1 a scenario failed or was blocked, 2 usage or
 configuration error, 3 incomplete (interrupted or timed out).`,
@@ -64,6 +67,11 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 			}
 			if flags.Changed("fail-fast") {
 				cfg.FailFast = failFast
+			}
+			if flags.Changed("lang") {
+				if cfg.Lang, err = locale.Parse(lang); err != nil {
+					return &runner.ConfigError{File: "flag", Field: "--lang", Err: err}
+				}
 			}
 			if len(args) > 0 {
 				cfg.Lines = args
@@ -103,6 +111,7 @@ configuration error, 3 incomplete (interrupted or timed out).`,
 	f.IntVar(&concurrency, "concurrency", 1, "scenarios run at once")
 	f.StringVar(&name, "name", "", "run only the scenarios whose name matches this regular expression")
 	f.BoolVar(&failFast, "fail-fast", false, "stop at the first scenario that does not pass (the bundle says why it is incomplete)")
+	f.StringVar(&lang, "lang", "", "en or pt-BR: the built-in script, progress, owner prompts and reports in that language (overrides lang: and HOMOLOG_LANG)")
 	return cmd
 }
 
