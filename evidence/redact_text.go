@@ -137,7 +137,7 @@ func (r *Redactor) jwt(tok string) string {
 
 // maskDocumentsIn masks every valid CPF or CNPJ in free text.
 func maskDocumentsIn(s string) string {
-	if !strings.ContainsAny(s, "0123456789") {
+	if !mayHoldDocument(s) {
 		return s
 	}
 	return documentPattern.ReplaceAllStringFunc(s, func(m string) string {
@@ -147,6 +147,26 @@ func maskDocumentsIn(s string) string {
 		}
 		return p[1] + maskFound(p[2]) + p[3]
 	})
+}
+
+// mayHoldDocument says whether s has a run of digits and the punctuation
+// of documents (". / -") holding 11 digits or more, which every match of
+// documentPattern is: most strings with digits (dates, ids, amounts,
+// header values) have none, and the pattern need not run over them.
+func mayHoldDocument(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if n++; n >= 11 {
+				return true
+			}
+		case c == '.' || c == '/' || c == '-':
+		default:
+			n = 0
+		}
+	}
+	return false
 }
 
 // maskInPlace masks every valid CPF or CNPJ in a binary document without
