@@ -79,7 +79,11 @@ func (s *Coverage) WordsIn(w *locale.Catalogue) string {
 	if s.Partial() {
 		p := fmt.Sprintf(w.Partial, s.Scenarios, s.Of)
 		if len(s.Filters) > 0 {
-			p += " (" + strings.Join(s.Filters, ", ") + ")"
+			fs := make([]string, len(s.Filters))
+			for i, f := range s.Filters {
+				fs[i] = filterWords(f, w)
+			}
+			p += " (" + strings.Join(fs, ", ") + ")"
 		}
 		parts = append(parts, p)
 	}
@@ -90,6 +94,20 @@ func (s *Coverage) WordsIn(w *locale.Catalogue) string {
 		parts = append(parts, fmt.Sprintf(w.OffTarget, s.Target, strings.Join(s.OffTarget, ", ")))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// filterWords says a filter ("lines features/05-ted.feature:14") in the
+// catalogue's language: its first word translated, what follows as the
+// user wrote it.
+func filterWords(f string, w *locale.Catalogue) string {
+	word, rest, _ := strings.Cut(f, " ")
+	if t, ok := w.Filters[word]; ok {
+		word = t
+	}
+	if rest == "" {
+		return word
+	}
+	return word + " " + rest
 }
 
 func customWords(diffs []string, w *locale.Catalogue) string {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/openbank-homolog/homolog/locale"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -103,4 +104,16 @@ func TestFamiliesWords(t *testing.T) {
 	}
 	// Families left out never make the verdict partial.
 	assert.Equal(t, "PASSED", Verdict("PASSED", &Coverage{Target: "sandbox", Scenarios: 9, Of: 9, Families: []string{"pix"}, NotAuthorised: []string{"payments"}}))
+}
+
+// TestScopeWordsInPortuguese: a partial run's filters are named in the
+// run's language, what the user typed kept as typed; the bundle's own
+// words stay English.
+func TestScopeWordsInPortuguese(t *testing.T) {
+	pt := locale.For(locale.Portuguese)
+	cov := &Coverage{Target: "simulator", Scenarios: 1, Of: 56, Filters: []string{"lines features/pt/05-ted.feature:14", "name TED", "tags @pix", "fail-fast"}}
+	assert.Equal(t, "parcial: 1 de 56 cenários (linhas features/pt/05-ted.feature:14, nome TED, tags @pix, fail-fast)", cov.WordsIn(pt))
+	assert.Equal(t, "partial: 1 of 56 scenarios (lines features/pt/05-ted.feature:14, name TED, tags @pix, fail-fast)", cov.Words())
+	cov.Filters = []string{"events order_paid"} // a word the catalogue does not know stays
+	assert.Equal(t, "parcial: 1 de 56 cenários (events order_paid)", cov.WordsIn(pt))
 }

@@ -22,6 +22,9 @@ type Catalogue struct {
 	// The authorised families beside the verdict.
 	FamiliesNone  string
 	NotAuthorised string // %s families
+	// Filters names what left scenarios out of a partial run, by the
+	// bundle's English word ("lines", "name", "tags", "fail-fast").
+	Filters map[string]string
 
 	// Statuses of scenarios and steps, by the evidence's names.
 	Statuses map[string]string

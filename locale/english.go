@@ -16,6 +16,7 @@ func english() *Catalogue {
 		OffTarget:     "not Stone's hosts: %s target at %s",
 		FamiliesNone:  "none (authentication, account reads and consent only)",
 		NotAuthorised: " (not authorised: %s)",
+		Filters:       map[string]string{"lines": "lines", "name": "name", "tags": "tags", "fail-fast": "fail-fast"},
 
 		Statuses: map[string]string{
 			"passed": "passed", "failed": "failed", "blocked": "blocked", "skipped": "skipped",

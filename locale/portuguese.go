@@ -18,6 +18,7 @@ func portuguese() *Catalogue {
 		OffTarget:     "fora dos hosts da Stone: alvo %s em %s",
 		FamiliesNone:  "nenhuma (só autenticação, leitura da conta e consentimento)",
 		NotAuthorised: " (não autorizadas: %s)",
+		Filters:       map[string]string{"lines": "linhas", "name": "nome", "tags": "tags", "fail-fast": "fail-fast"},
 
 		Statuses: map[string]string{
 			"passed": "aprovado", "failed": "reprovado", "blocked": "bloqueado", "skipped": "pulado",
