@@ -132,9 +132,9 @@ func (e *Entry) appendLine(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendQuoted appends s quoted as json.Marshal quotes it (HTML-safe,
-// unlike appendJSONString, so that lines do not change with this code): the common
-// case (printable ASCII with nothing to escape) is copied, anything else
+// appendQuoted appends s quoted as json.Marshal quotes it: HTML-safe,
+// unlike appendJSONString, so that lines stay what they were. The common
+// case (printable ASCII with nothing to escape) is copied; anything else
 // is left to encoding/json.
 func appendQuoted(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
