@@ -44,6 +44,12 @@ func TestHTMLPortuguese(t *testing.T) {
 			}
 		}
 	}
+	// A run that did not complete says so in Portuguese too.
+	r := richReport()
+	r.Lang, r.Status, r.Complete = locale.Portuguese, "incomplete", false
+	if out := render(t, HTMLRenderer{}, r); !strings.Contains(out, ">incompleta</span>") || strings.Contains(out, ">incomplete<") {
+		t.Error("an incomplete Portuguese run's status badge is not in Portuguese")
+	}
 	// And English stays English.
 	out := render(t, HTMLRenderer{}, richReport())
 	if !strings.Contains(out, `<html lang="en">`) || strings.Contains(out, "Relatório") {

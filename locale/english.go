@@ -21,6 +21,7 @@ func english() *Catalogue {
 		Statuses: map[string]string{
 			"passed": "passed", "failed": "failed", "blocked": "blocked", "skipped": "skipped",
 			"undefined": "undefined", "pending": "pending", "not_run": "not run",
+			"incomplete": "incomplete", // a run's status only
 		},
 		Marks:     map[string]string{"passed": "ok  ", "failed": "FAIL", "blocked": "BLOCKED", "skipped": "SKIPPED", "undefined": "UNDEFINED", "pending": "PENDING", "not_run": "NOT_RUN"},
 		MarkWidth: 7,

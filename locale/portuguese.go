@@ -23,6 +23,7 @@ func portuguese() *Catalogue {
 		Statuses: map[string]string{
 			"passed": "aprovado", "failed": "reprovado", "blocked": "bloqueado", "skipped": "pulado",
 			"undefined": "indefinido", "pending": "pendente", "not_run": "não rodou",
+			"incomplete": "incompleta", // a run's status only
 		},
 		Marks:     map[string]string{"passed": "ok", "failed": "FALHOU", "blocked": "BLOQUEADO", "skipped": "PULADO", "undefined": "INDEFINIDO", "pending": "PENDENTE", "not_run": "NÃO RODOU"},
 		MarkWidth: 10,
