@@ -208,21 +208,28 @@ func (p *replay) eachPlanned(fn func(*Feature) error) error {
 	if err := p.index(); err != nil {
 		return err
 	}
+	return eachLine(p, p.features, "feature", func(f *Feature, _ int64) error { return fn(f) })
+}
+
+// eachLine reads the journal lines at spans, in order, and hands each one's
+// data, decoded into a new T (what names it in an error), to fn with the
+// line's sequence number.
+func eachLine[T any](p *replay, spans []lineSpan, what string, fn func(*T, int64) error) error {
 	lr, err := p.open()
 	if err != nil {
 		return err
 	}
 	defer lr.close()
-	for _, fs := range p.features {
-		e, err := lr.entry(fs)
+	for _, s := range spans {
+		e, err := lr.entry(s)
 		if err != nil {
 			return err
 		}
-		var f Feature
-		if err := json.Unmarshal(e.Data, &f); err != nil {
-			return fmt.Errorf("evidence: journal line %d: feature: %w", e.Seq, err)
+		v := new(T)
+		if err := json.Unmarshal(e.Data, v); err != nil {
+			return fmt.Errorf("evidence: journal line %d: %s: %w", e.Seq, what, err)
 		}
-		if err := fn(&f); err != nil {
+		if err := fn(v, e.Seq); err != nil {
 			return err
 		}
 	}
@@ -387,34 +394,19 @@ func (p *replay) EachSetup(fn func(*Exchange) error) error {
 	if err := p.index(); err != nil {
 		return err
 	}
-	lr, err := p.open()
-	if err != nil {
-		return err
-	}
-	defer lr.close()
 	p.mu.Lock()
 	setup := slices.Clone(p.setup)
 	p.mu.Unlock()
 	seen := map[int64]bool{}
-	for _, s := range setup {
-		if seen[s.off] {
-			continue // an orphan found again by a later EachFeature
-		}
+	setup = slices.DeleteFunc(setup, func(s lineSpan) bool {
+		dup := seen[s.off] // an orphan found again by a later EachFeature
 		seen[s.off] = true
-		e, err := lr.entry(s)
-		if err != nil {
-			return err
-		}
-		x := &Exchange{}
-		if err := json.Unmarshal(e.Data, x); err != nil {
-			return fmt.Errorf("evidence: journal line %d: http: %w", e.Seq, err)
-		}
-		x.Seq = e.Seq
-		if err := fn(x); err != nil {
-			return err
-		}
-	}
-	return nil
+		return dup
+	})
+	return eachLine(p, setup, "http", func(x *Exchange, seq int64) error {
+		x.Seq = seq
+		return fn(x)
+	})
 }
 
 // Drift implements Run: the recorder's findings, each named by where its
@@ -460,26 +452,10 @@ func (p *replay) EachWebhook(fn func(*Webhook) error) error {
 	if err := p.index(); err != nil {
 		return err
 	}
-	lr, err := p.open()
-	if err != nil {
-		return err
-	}
-	defer lr.close()
-	for _, s := range p.webhooks {
-		e, err := lr.entry(s)
-		if err != nil {
-			return err
-		}
-		w := &Webhook{}
-		if err := json.Unmarshal(e.Data, w); err != nil {
-			return fmt.Errorf("evidence: journal line %d: webhook: %w", e.Seq, err)
-		}
-		w.Seq = e.Seq
-		if err := fn(w); err != nil {
-			return err
-		}
-	}
-	return nil
+	return eachLine(p, p.webhooks, "webhook", func(w *Webhook, seq int64) error {
+		w.Seq = seq
+		return fn(w)
+	})
 }
 
 // ReplayJournal rebuilds a bundle's whole report from its journal alone, in
