@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/openbank-homolog/homolog/stone"
 )
 
 // StoneKeyBits sizes homolog's test Stone key: what Stone's own signing
@@ -94,42 +96,9 @@ func ReadStoneKey(path string) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("partnerhook: test Stone key: %w", err)
 	}
-	key, err := ParseStoneKey(data)
+	key, err := stone.ParsePrivateKey(data)
 	if err != nil {
 		return nil, fmt.Errorf("partnerhook: test Stone key %s: %w", path, err)
-	}
-	return key, nil
-}
-
-// ParseStoneKey reads an RSA private key of at least StoneKeyBits from PEM.
-func ParseStoneKey(data []byte) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, errors.New(`not a PEM file: expected an "RSA PRIVATE KEY" or "PRIVATE KEY" block`)
-	}
-	var key *rsa.PrivateKey
-	switch block.Type {
-	case "RSA PRIVATE KEY":
-		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("invalid RSA private key: %w", err)
-		}
-		key = k
-	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("invalid PKCS#8 private key: %w", err)
-		}
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("the key is %T; Stone signs webhooks with RSA (RS256)", k)
-		}
-		key = rk
-	default:
-		return nil, fmt.Errorf("PEM block %q is not an RSA private key (the Stone key signs, so its private half is needed)", block.Type)
-	}
-	if key.N.BitLen() < StoneKeyBits {
-		return nil, fmt.Errorf("RSA key of %d bits; receivers refuse Stone keys under %d", key.N.BitLen(), StoneKeyBits)
 	}
 	return key, nil
 }

@@ -2,8 +2,6 @@ package runner
 
 import (
 	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -223,11 +221,6 @@ func openSimulator(c Config, key *rsa.PrivateKey, webhookURL, pin string, keys K
 	return t, nil
 }
 
-// minKeyBits is the smallest RSA key homolog signs with: RS256 with a
-// shorter key is refused by Stone's Keycloak and cannot be trusted to sign
-// evidence.
-const minKeyBits = 2048
-
 // finishAfter is the simulator's step delay for a plan's finish_after:
 // 0 means immediate, as a user reads it, so the run never sits out a
 // wall-clock delay (each asynchronous step still passes through its
@@ -264,7 +257,7 @@ func LoadKey(c Config, env Env) (*rsa.PrivateKey, error) {
 		if !strings.Contains(pemText, "\n") {
 			pemText = strings.ReplaceAll(pemText, `\n`, "\n")
 		}
-		key, err := ParsePrivateKey([]byte(pemText))
+		key, err := stone.ParsePrivateKey([]byte(pemText))
 		if err != nil {
 			return nil, c.fieldErr("client.private_key_env", "environment variable %s: %v", name, err)
 		}
@@ -289,7 +282,7 @@ func readKeyFile(path string, warn io.Writer) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, &ConfigError{File: path, Field: "client.private_key_file", Err: fmt.Errorf("cannot read the private key: %w", errors.Unwrap(err))}
 	}
-	key, err := ParsePrivateKey(data)
+	key, err := stone.ParsePrivateKey(data)
 	if err != nil {
 		return nil, &ConfigError{File: path, Field: "client.private_key_file", Err: err}
 	}
@@ -309,47 +302,6 @@ func warnReadable(path string, warn io.Writer) {
 		return
 	}
 	fmt.Fprintf(warn, "homolog: warning: %s: the private key is readable by group or others (mode %04o); run chmod 600 %s\n", path, st.Mode().Perm(), path)
-}
-
-// ParsePrivateKey reads an RSA private key from PEM (PKCS#1 "RSA PRIVATE
-// KEY", as openssl genrsa writes, or PKCS#8 "PRIVATE KEY") and checks that
-// it can sign for Stone: RSA, at least 2048 bits, not encrypted.
-func ParsePrivateKey(data []byte) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode(data)
-	if block == nil {
-		return nil, errors.New(`not a PEM file: expected an "RSA PRIVATE KEY" block (openssl genrsa) or a "PRIVATE KEY" block (PKCS#8)`)
-	}
-	if block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-		// homolog runs unattended and never asks for a passphrase.
-		return nil, errors.New("the private key is passphrase-protected: homolog cannot ask for the passphrase; write a decrypted copy with `openssl pkey -in KEY.pem -out plain.pem` and keep it mode 0600")
-	}
-	var key *rsa.PrivateKey
-	switch block.Type {
-	case "RSA PRIVATE KEY":
-		k, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("invalid RSA private key: %w", err)
-		}
-		key = k
-	case "PRIVATE KEY":
-		k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-		if err != nil {
-			return nil, fmt.Errorf("invalid PKCS#8 private key: %w", err)
-		}
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, fmt.Errorf("the key is %T, Stone needs an RSA key", k)
-		}
-		key = rk
-	case "PUBLIC KEY", "RSA PUBLIC KEY":
-		return nil, errors.New("this is a public key: homolog signs with the private key (keep the .pub for Stone)")
-	default:
-		return nil, fmt.Errorf("PEM block %q is not an RSA private key", block.Type)
-	}
-	if bits := key.N.BitLen(); bits < minKeyBits {
-		return nil, fmt.Errorf("RSA key of %d bits: Stone and homolog need at least %d (homolog keys generate makes a 4096-bit pair)", bits, minKeyBits)
-	}
-	return key, nil
 }
 
 // Env is what the run may read from the process: only the CLI touches the

@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/openbank-homolog/homolog/evidence"
-	"github.com/openbank-homolog/homolog/partnerhook"
 	"github.com/openbank-homolog/homolog/runner"
 	"github.com/openbank-homolog/homolog/simulator"
+	"github.com/openbank-homolog/homolog/stone"
 )
 
 func newSimulateCmd(s streams) *cobra.Command {
@@ -67,7 +67,7 @@ verifies the deliveries of homolog webhooks send.`,
 				if err != nil {
 					return &runner.ConfigError{File: stoneKeyPath, Field: "--stone-key", Err: unwrapPath(err)}
 				}
-				if opts.SigningKey, err = partnerhook.ParseStoneKey(data); err != nil {
+				if opts.SigningKey, err = stone.ParsePrivateKey(data); err != nil {
 					return &runner.ConfigError{File: stoneKeyPath, Field: "--stone-key", Err: err}
 				}
 			}
@@ -151,7 +151,7 @@ func readPublicKey(path string) (*rsa.PublicKey, error) {
 	if perr == nil {
 		return pub, nil
 	}
-	if _, err := runner.ParsePrivateKey(data); err == nil {
+	if _, err := stone.ParsePrivateKey(data); err == nil {
 		return nil, errors.New("is a PRIVATE key; give its public key (public.pem from homolog keys generate, or openssl rsa -in KEY -pubout) and keep the private one to yourself")
 	}
 	return nil, perr

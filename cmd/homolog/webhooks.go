@@ -12,6 +12,7 @@ import (
 
 	"github.com/openbank-homolog/homolog/partnerhook"
 	"github.com/openbank-homolog/homolog/runner"
+	"github.com/openbank-homolog/homolog/stone"
 )
 
 func newWebhooksCmd(s streams) *cobra.Command {
@@ -175,7 +176,7 @@ func loadStoneKey(s streams, path string) (*rsa.PrivateKey, error) {
 		if err != nil {
 			return nil, &runner.ConfigError{File: path, Field: "--stone-key", Err: unwrapPath(err)}
 		}
-		key, err := partnerhook.ParseStoneKey(data)
+		key, err := stone.ParsePrivateKey(data)
 		if err != nil {
 			return nil, &runner.ConfigError{File: path, Field: "--stone-key", Err: err}
 		}
