@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,14 +27,29 @@ func WriteBundleFile(path string, data []byte, perm fs.FileMode) error {
 	return writeFile(path, data, perm, false)
 }
 
-func writeFile(path string, data []byte, perm fs.FileMode, sync bool) (err error) {
+func writeFile(path string, data []byte, perm fs.FileMode, sync bool) error {
+	err := replaceFile(path, perm, sync, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("evidence: write %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// replaceFile has write fill a temporary file beside path, gives it perm,
+// makes it durable when sync says so, and renames it to path: a reader
+// sees the old file or the whole new one, never a part, and a failure
+// leaves nothing behind.
+func replaceFile(path string, perm fs.FileMode, sync bool, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("evidence: write %s: %w", base, err)
+		return err
 	}
 	defer func() {
 		if err != nil {
@@ -41,24 +57,21 @@ func writeFile(path string, data []byte, perm fs.FileMode, sync bool) (err error
 			os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("evidence: write %s: %w", base, err)
+	if err = write(tmp); err != nil {
+		return err
 	}
 	if err = tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("evidence: write %s: %w", base, err)
+		return err
 	}
 	if sync {
 		if err = tmp.Sync(); err != nil {
-			return fmt.Errorf("evidence: write %s: %w", base, err)
+			return err
 		}
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("evidence: write %s: %w", base, err)
+		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("evidence: write %s: %w", base, err)
-	}
-	return nil
+	return os.Rename(tmp.Name(), path)
 }
 
 // BodiesDir is where large bodies go, named by the SHA-256 of their
