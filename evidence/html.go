@@ -221,7 +221,7 @@ func (h HTMLRenderer) render(w io.Writer, run Run) error {
 		err = exec("setup-open", nil)
 		if err == nil {
 			err = run.EachSetup(func(x *Exchange) error {
-				hx := newHTMLExchange(x, r.words().HTML.SetupWhere, r.StartedAt)
+				hx := newHTMLExchange(x, c.HTML.SetupWhere, r.StartedAt)
 				if err := tl.add(t, hx.row()); err != nil {
 					return err
 				}
@@ -389,8 +389,9 @@ type htmlDrift struct {
 }
 
 func newHTMLPage(r *Report, compact bool) *htmlPage {
+	c := r.words()
 	v := &htmlPage{
-		R: r, Marker: r.words().Marker(r.Status, r.Complete), Scope: r.Coverage.WordsIn(r.words()), Families: r.Coverage.FamiliesIn(r.words()), Simulator: isSimulator(r),
+		R: r, Marker: c.Marker(r.Status, r.Complete), Scope: r.Coverage.WordsIn(c), Families: r.Coverage.FamiliesIn(c), Simulator: isSimulator(r),
 		MarkerCls: statusClass(strings.ToLower(runMarker(r))),
 		Duration:  optDuration(span(r.StartedAt, r.FinishedAt)),
 		Statuses:  htmlStatusOrder(),
@@ -411,7 +412,7 @@ func newHTMLPage(r *Report, compact bool) *htmlPage {
 		src += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 	}
 	v.CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src" + src + "; base-uri 'none'; form-action 'none'"
-	v.Counts = []htmlCountRow{countRow(r.words().HTML.Scenarios, "", r.Summary.Scenarios), countRow(r.words().HTML.Steps, "", r.Summary.Steps)}
+	v.Counts = []htmlCountRow{countRow(c.HTML.Scenarios, "", r.Summary.Scenarios), countRow(c.HTML.Steps, "", r.Summary.Steps)}
 	return v
 }
 
